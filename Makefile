@@ -1,0 +1,29 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+
+.PHONY: install demo test lint sample-data clean
+
+$(BIN)/nashra: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/nashra
+
+demo: install
+	$(BIN)/nashra run --period 2026-W47 --deliver outbox
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+sample-data: install
+	$(BIN)/nashra sample-data --out data/raw
+
+clean:
+	rm -rf data/reports data/state .prefect .pytest_cache

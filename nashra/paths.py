@@ -1,0 +1,25 @@
+"""The one place that knows where the project's folders are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+RAW_DIR = PROJECT_ROOT / "data" / "raw"
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+REPORTS_DIR = PROJECT_ROOT / "data" / "reports"
+STATE_DIR = PROJECT_ROOT / "data" / "state"
+TEMPLATES_DIR = PROJECT_ROOT / "report_templates"
+
+
+@dataclass(frozen=True)
+class RunPaths:
+    """Where one run reads and writes; resolved once at the edge (CLI or flow parameters)."""
+
+    raw_dir: Path = RAW_DIR
+    reference_dir: Path = REFERENCE_DIR
+    out_dir: Path = REPORTS_DIR
+
+    def period_dir(self, period: str) -> Path:
+        return self.out_dir / period

@@ -1,0 +1,69 @@
+"""ISO-week periods (SPEC §1): `YYYY-Www`, Monday to Sunday, Africa/Casablanca."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+TIMEZONE = ZoneInfo("Africa/Casablanca")
+PERIOD_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+class PeriodError(ValueError):
+    """A period string that is not a valid ISO week."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    week: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = PERIOD_PATTERN.match(text.strip().upper())
+        if not match:
+            raise PeriodError(f"period {text!r} is not an ISO week such as 2026-W39")
+        year, week = int(match[1]), int(match[2])
+        try:
+            date.fromisocalendar(year, week, 1)
+        except ValueError:
+            raise PeriodError(f"period {text!r} does not exist: {year} has no week {week}") from None
+        return cls(year, week)
+
+    @classmethod
+    def containing(cls, day: date) -> Period:
+        iso = day.isocalendar()
+        return cls(iso.year, iso.week)
+
+    @classmethod
+    def last_complete(cls, now: datetime | None = None) -> Period:
+        """The ISO week that has most recently ended, in Casablanca time."""
+        now = now.astimezone(TIMEZONE) if now else datetime.now(TIMEZONE)
+        return cls.containing(now.date()).previous()
+
+    @property
+    def monday(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def as_of(self) -> date:
+        """The period's Sunday: every cumulative figure is stated as of this day."""
+        return self.monday + timedelta(days=6)
+
+    def previous(self) -> Period:
+        return Period.containing(self.monday - timedelta(days=7))
+
+    def next(self) -> Period:
+        return Period.containing(self.monday + timedelta(days=7))
+
+    def recent(self, count: int) -> list[Period]:
+        """This period and the `count - 1` before it, oldest first."""
+        periods = [self]
+        while len(periods) < count:
+            periods.append(periods[-1].previous())
+        return periods[::-1]
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.week:02d}"

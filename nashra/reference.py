@@ -1,0 +1,141 @@
+"""Reference data (directorates, exams, targets, programme, recipients), checked at start.
+
+A broken reference file stops the run before anything is read, with a message naming the file
+and the line, because every figure depends on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ReferenceError(ValueError):
+    """A reference file is missing or wrong; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    directorates: pd.DataFrame  # index code; name_ar, name_fr, kind
+    exams: pd.DataFrame  # index exam_code; title_fr, title_ar, level, passing_score
+    targets: pd.Series  # index directorate code -> beneficiaries_target
+    programme: dict[str, str]
+    recipients: pd.DataFrame  # scope, name, email
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.directorates.index)
+
+    @property
+    def start_date(self) -> date:
+        return date.fromisoformat(self.programme["start_date"])
+
+    @property
+    def phase_deadline(self) -> date:
+        return date.fromisoformat(self.programme["phase_deadline"])
+
+
+def _read_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a reference CSV with their line numbers; every listed column must be filled."""
+    if not path.is_file():
+        raise ReferenceError(f"{path}: reference file not found")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if missing:
+                raise ReferenceError(f"{path}:1: missing column(s) {', '.join(missing)}")
+            rows = []
+            for row in reader:
+                line = reader.line_num
+                cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+                empty = [c for c in columns if not cells.get(c)]
+                if empty:
+                    raise ReferenceError(f"{path}:{line}: empty value for {', '.join(empty)}")
+                rows.append((line, cells))
+    except UnicodeDecodeError as error:
+        raise ReferenceError(f"{path}: not UTF-8 text ({error.reason})") from None
+    return rows
+
+
+def _unique(path: Path, rows: list[tuple[int, dict[str, str]]], key: str) -> None:
+    seen: dict[str, int] = {}
+    for line, cells in rows:
+        if cells[key] in seen:
+            raise ReferenceError(f"{path}:{line}: {key} {cells[key]!r} already on line {seen[cells[key]]}")
+        seen[cells[key]] = line
+
+
+def _whole_number(path: Path, line: int, column: str, value: str) -> int:
+    if not value.isdigit():
+        raise ReferenceError(f"{path}:{line}: {column} {value!r} is not a whole number")
+    return int(value)
+
+
+def load_reference(folder: Path) -> Reference:
+    """Read and check the five reference files of `folder`."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ReferenceError(f"{folder}: reference folder not found")
+
+    path = folder / "directorates.csv"
+    rows = _read_rows(path, ["code", "name_ar", "name_fr", "kind"])
+    _unique(path, rows, "code")
+    directorates = pd.DataFrame([c for _, c in rows]).set_index("code")[["name_ar", "name_fr", "kind"]]
+    codes = set(directorates.index)
+
+    path = folder / "exams.csv"
+    rows = _read_rows(path, ["exam_code", "title_fr", "title_ar", "level", "passing_score"])
+    _unique(path, rows, "exam_code")
+    for line, cells in rows:
+        cells["passing_score"] = _whole_number(path, line, "passing_score", cells["passing_score"])
+    exams = pd.DataFrame([c for _, c in rows]).set_index("exam_code")
+
+    path = folder / "targets.csv"
+    rows = _read_rows(path, ["directorate_code", "beneficiaries_target"])
+    _unique(path, rows, "directorate_code")
+    targets = {}
+    for line, cells in rows:
+        if cells["directorate_code"] not in codes:
+            raise ReferenceError(f"{path}:{line}: unknown directorate {cells['directorate_code']!r}")
+        targets[cells["directorate_code"]] = _whole_number(
+            path, line, "beneficiaries_target", cells["beneficiaries_target"]
+        )
+    if absent := sorted(codes - targets.keys()):
+        raise ReferenceError(f"{path}: no target for {', '.join(absent)}")
+
+    path = folder / "programme.csv"
+    rows = _read_rows(path, ["key", "value"])
+    programme = {cells["key"]: cells["value"] for _, cells in rows}
+    for key in ("start_date", "phase_deadline", "name_ar", "name_fr", "academy_ar", "academy_fr"):
+        if key not in programme:
+            raise ReferenceError(f"{path}: missing key {key!r}")
+    for key in ("start_date", "phase_deadline"):
+        try:
+            date.fromisoformat(programme[key])
+        except ValueError:
+            raise ReferenceError(f"{path}: {key} {programme[key]!r} is not YYYY-MM-DD") from None
+
+    path = folder / "recipients.csv"
+    rows = _read_rows(path, ["scope", "name", "email"])
+    for line, cells in rows:
+        if cells["scope"] != "REGION" and cells["scope"] not in codes:
+            raise ReferenceError(f"{path}:{line}: scope {cells['scope']!r} is neither REGION nor a directorate")
+        if not EMAIL.match(cells["email"]):
+            raise ReferenceError(f"{path}:{line}: {cells['email']!r} is not an e-mail address")
+    recipients = pd.DataFrame([c for _, c in rows], columns=["scope", "name", "email"])
+
+    return Reference(
+        directorates=directorates,
+        exams=exams,
+        targets=pd.Series(targets, name="beneficiaries_target").reindex(directorates.index),
+        programme=programme,
+        recipients=recipients,
+    )

@@ -1,0 +1,133 @@
+"""Column normalisation (SPEC §2.2): each function turns trimmed text cells into typed values.
+
+Each returns the parsed values (missing where the cell is empty or unreadable) and a mask of
+the cells that were not empty but could not be read; the pandera schemas then check the
+typed values. Everything here is vectorised over a whole column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from schemas.headers import fold
+
+
+@dataclass(frozen=True)
+class Parsed:
+    values: pd.Series
+    unreadable: pd.Series  # bool: a non-empty cell that could not be read
+
+
+def _unreadable(cells: pd.Series, values: pd.Series) -> pd.Series:
+    return (cells != "") & values.isna()
+
+
+def candidate_id(cells: pd.Series) -> Parsed:
+    """PPR: 5-8 digits once spaces are removed; Excel's `1234567.0` counts as its digits."""
+    digits = cells.str.replace(r"\s+", "", regex=True).str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    values = digits.where(digits.str.fullmatch(r"\d{5,8}"))
+    return Parsed(values, _unreadable(cells, values))
+
+
+def exam_code(cells: pd.Series) -> Parsed:
+    """Upper-cased, spaces/underscores to `-`, `MO200` to `MO-200`; catalogue membership is a check."""
+    code = cells.str.upper().str.replace(r"[\s_]+", "-", regex=True)
+    code = code.str.replace(r"^([A-Z]+)-*(\d+)$", r"\1-\2", regex=True).str.replace(r"-{2,}", "-", regex=True)
+    code = code.str.strip("-")
+    values = code.where(code != "")
+    return Parsed(values, _unreadable(cells, values))
+
+
+def voucher_code(cells: pd.Series) -> Parsed:
+    """Upper-cased, spaces and `-` removed, then 6-20 letters or digits."""
+    key = voucher_key(cells)
+    values = key.where(key.str.fullmatch(r"[A-Z0-9]{6,20}"))
+    return Parsed(values, _unreadable(cells, values))
+
+
+def voucher_key(cells: pd.Series) -> pd.Series:
+    """The normalised voucher code used to find duplicates, before its length is checked."""
+    return cells.str.upper().str.replace(r"[\s\-]+", "", regex=True)
+
+
+_ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]00:00(?::00)?)?$"
+_DMY = r"^(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>\d{4})$"
+_EXCEL_SERIAL = r"^(?P<n>\d{5})(?:\.0+)?$"
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def date(cells: pd.Series) -> Parsed:
+    """`YYYY-MM-DD`, `DD/MM/YYYY`, `DD-MM-YYYY`, or an Excel date; never month first."""
+    parts = cells.str.extract(_ISO).combine_first(cells.str.extract(_DMY))
+    numbers = parts[["y", "m", "d"]].apply(pd.to_numeric).rename(columns={"y": "year", "m": "month", "d": "day"})
+    values = pd.to_datetime(numbers, errors="coerce")
+    serial = pd.to_numeric(cells.str.extract(_EXCEL_SERIAL)["n"], errors="coerce")
+    from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")
+    values = values.fillna(from_serial.where(serial.between(20000, 80000))).astype("datetime64[ns]")
+    return Parsed(values, _unreadable(cells, values))
+
+
+def score(cells: pd.Series) -> Parsed:
+    """A whole number (`850.0` is 850, `850.5` is not); the 0-1000 range is a check."""
+    whole = cells.str.replace(r"^(-?\d+)(?:[.,]0+)?$", r"\1", regex=True)
+    values = pd.to_numeric(whole.where(whole.str.fullmatch(r"-?\d+")), errors="coerce").astype("Int64")
+    return Parsed(values, _unreadable(cells, values))
+
+
+_PASSED = {
+    **dict.fromkeys(["yes", "oui", "pass", "reussi", "ناجح", "1", "true", "vrai", "admis"], True),
+    **dict.fromkeys(["no", "non", "fail", "echoue", "راسب", "0", "false", "faux", "ajourne"], False),
+}
+
+
+def passed(cells: pd.Series) -> Parsed:
+    """yes/no in French, English, Arabic, 1/0 or true/false; empty means not given."""
+    values = _lookup(cells, _PASSED).astype("boolean")
+    return Parsed(values, _unreadable(cells, values))
+
+
+STATUSES = ("available", "assigned", "consumed", "expired", "cancelled")
+_STATUS = {
+    **dict.fromkeys(["available", "disponible", "متوفرة"], "available"),
+    **dict.fromkeys(["assigned", "attribue", "assigne", "مسندة"], "assigned"),
+    **dict.fromkeys(["consumed", "consomme", "utilise", "مستهلكة"], "consumed"),
+    **dict.fromkeys(["expired", "expire", "منتهية الصلاحية"], "expired"),
+    **dict.fromkeys(["cancelled", "canceled", "annule", "ملغاة"], "cancelled"),
+}
+
+
+def status(cells: pd.Series) -> Parsed:
+    """One of the five voucher statuses, in English, French or Arabic, any case or accents."""
+    values = _lookup(cells, _STATUS)
+    return Parsed(values, _unreadable(cells, values))
+
+
+def _lookup(cells: pd.Series, table: dict) -> pd.Series:
+    folded = {fold(k): v for k, v in table.items()}
+    unique = pd.Series(cells.unique())
+    mapping = dict(zip(unique, unique.map(lambda text: folded.get(fold(text))), strict=True))
+    return cells.map(mapping).astype(object).where(lambda s: s.notna(), None)
+
+
+def text(cells: pd.Series) -> Parsed:
+    """Free text (names, establishments): kept as given, empty means not given."""
+    values = cells.where(cells != "")
+    return Parsed(values, pd.Series(False, index=cells.index))
+
+
+PARSERS = {
+    "candidate_id": candidate_id,
+    "candidate_name": text,
+    "establishment": text,
+    "exam_code": exam_code,
+    "exam_date": date,
+    "score": score,
+    "passed": passed,
+    "voucher_code": voucher_code,
+    "allocated_on": date,
+    "expires_on": date,
+    "status": status,
+    "consumed_on": date,
+}

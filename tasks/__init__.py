@@ -1,0 +1,1 @@
+"""The steps of the weekly flow, as plain functions over frames and dataclasses."""

@@ -1,0 +1,118 @@
+"""The cross-checks W1-W6 of SPEC §3: they flag, never delete.
+
+Each takes the combined accepted rows (with `directorate` and `row` columns) and returns one
+`Finding` per directorate concerned, with a count and a few examples a person can look up in
+the file (row numbers and voucher codes; never names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    directorate: str
+    count: int
+    examples: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "examples": list(self.examples)}
+
+
+def _findings(code: str, flagged: pd.DataFrame, describe) -> list[Finding]:
+    found = []
+    for directorate, rows in flagged.groupby("directorate", sort=True):
+        examples = tuple(describe(rows.head(EXAMPLES)))
+        found.append(Finding(code, str(directorate), len(rows), examples))
+    return found
+
+
+def _exam_rows(rows: pd.DataFrame) -> list[str]:
+    return [f"ligne {r} : {v}" for r, v in zip(rows["row"], rows["voucher_code"], strict=True)]
+
+
+def _with_ledger_status(exams: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
+    statuses = ledger.drop_duplicates(["directorate", "voucher_code"])[["directorate", "voucher_code", "status"]]
+    return exams.merge(statuses, on=["directorate", "voucher_code"], how="left")
+
+
+def w1_voucher_not_in_ledger(exams: pd.DataFrame, ledger: pd.DataFrame) -> list[Finding]:
+    """An exam's voucher is not in the directorate's ledger."""
+    merged = _with_ledger_status(exams, ledger)
+    return _findings("W1", merged[merged["status"].isna()], _exam_rows)
+
+
+def w2_voucher_not_consumed(exams: pd.DataFrame, ledger: pd.DataFrame) -> list[Finding]:
+    """An exam's voucher is in the ledger but its status is not `consumed`."""
+    merged = _with_ledger_status(exams, ledger)
+    flagged = merged[merged["status"].notna() & (merged["status"] != "consumed")]
+    return _findings("W2", flagged, lambda r: [f"{a} ({b})" for a, b in zip(_exam_rows(r), r["status"], strict=True)])
+
+
+def w3_consumed_without_exam(exams: pd.DataFrame, ledger: pd.DataFrame) -> list[Finding]:
+    """A `consumed` voucher has no exam attempt."""
+    consumed = ledger[ledger["status"] == "consumed"]
+    used = exams[["directorate", "voucher_code"]].drop_duplicates().assign(used=True)
+    merged = consumed.merge(used, on=["directorate", "voucher_code"], how="left")
+    return _findings("W3", merged[merged["used"].isna()], _exam_rows)
+
+
+def w4_shared_voucher(ledger: pd.DataFrame) -> list[Finding]:
+    """A voucher code appears in the ledgers of two or more directorates."""
+    holders = ledger[["directorate", "voucher_code"]].drop_duplicates()
+    spread = holders.groupby("voucher_code")["directorate"].transform("nunique")
+    shared = holders[spread >= 2]
+    others = shared.groupby("voucher_code")["directorate"].agg(lambda d: sorted(d))
+
+    def describe(rows: pd.DataFrame) -> list[str]:
+        return [
+            f"{code} (aussi : {', '.join(d for d in others[code] if d != me)})"
+            for code, me in zip(rows["voucher_code"], rows["directorate"], strict=True)
+        ]
+
+    return _findings("W4", shared.sort_values(["directorate", "voucher_code"]), describe)
+
+
+def w5_cumulative_fell(figures: pd.DataFrame, previous: pd.DataFrame) -> list[Finding]:
+    """A cumulative count (exams_taken, vouchers_allocated) is lower than in the previous period."""
+    found = []
+    for code in figures.index.intersection(previous.dropna(subset=["exams_taken"]).index):
+        fell = [
+            f"{name} : {int(previous.at[code, name])} → {int(figures.at[code, name])}"
+            for name in ("exams_taken", "vouchers_allocated")
+            if figures.at[code, name] < previous.at[code, name]
+        ]
+        if fell:
+            found.append(Finding("W5", str(code), len(fell), tuple(fell)))
+    return found
+
+
+def w6_attempt_after_pass(exams: pd.DataFrame) -> list[Finding]:
+    """A candidate passed an exam and has a later attempt at the same exam code."""
+    keys = ["directorate", "candidate_id", "exam_code"]
+    first_pass = exams["exam_date"].where(exams["is_pass"]).groupby([exams[k] for k in keys]).transform("min")
+    return _findings("W6", exams[exams["exam_date"] > first_pass], _exam_rows)
+
+
+def cross_checks(
+    exams: pd.DataFrame, ledger: pd.DataFrame, both_sources: list[str],
+    figures: pd.DataFrame, previous: pd.DataFrame,
+) -> list[Finding]:
+    """All findings, ordered by code then directorate; W1-W3 only where both sources are usable."""
+    paired_exams = exams[exams["directorate"].isin(both_sources)]
+    paired_ledger = ledger[ledger["directorate"].isin(both_sources)]
+    findings = [
+        *w1_voucher_not_in_ledger(paired_exams, paired_ledger),
+        *w2_voucher_not_consumed(paired_exams, paired_ledger),
+        *w3_consumed_without_exam(paired_exams, paired_ledger),
+        *w4_shared_voucher(ledger),
+        *w5_cumulative_fell(figures, previous),
+        *w6_attempt_after_pass(exams),
+    ]
+    return sorted(findings, key=lambda f: (f.code, f.directorate))

@@ -1,0 +1,146 @@
+"""One directorate's data for a period (SPEC §2.4): each source from the period's own file when
+usable, else carried over from the newest usable earlier file; `data_status` and `data_period`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from nashra.periods import Period
+from schemas.contracts import RuleContext
+from schemas.headers import SOURCES
+from tasks.discover import Drop, PeriodFolder
+from tasks.read import RawTable, UnreadableFile, read_table
+from tasks.validate import ValidatedTable, validate_table
+
+RECEIVED, CARRIED, MISSING = "received", "carried", "missing"
+
+
+@dataclass
+class InputRecord:
+    """One file looked at, as listed in the manifest's `inputs`."""
+
+    directorate: str
+    source: str
+    data_period: str | None
+    path: str | None
+    sha256: str | None
+    status: str  # accepted | carried | rejected | missing
+    rows_read: int | None = None
+    rows_accepted: int | None = None
+    rows_quarantined: int | None = None
+    rows_duplicate: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class SourceData:
+    """The file a directorate's figures use for one source, validated as of the run's period."""
+
+    source: str
+    table: ValidatedTable | None = None
+    drop: Drop | None = None
+    inputs: list[InputRecord] = field(default_factory=list)
+    rejected: list[tuple[Drop, str]] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return self.table is not None
+
+    @property
+    def rows(self) -> pd.DataFrame | None:
+        return self.table.accepted if self.table is not None else None
+
+
+@dataclass
+class DirectorateData:
+    code: str
+    period: Period
+    sources: dict[str, SourceData]
+
+    @property
+    def data_status(self) -> str:
+        if not all(s.usable for s in self.sources.values()):
+            return MISSING
+        return RECEIVED if all(s.drop.period == self.period for s in self.sources.values()) else CARRIED
+
+    @property
+    def data_period(self) -> Period | None:
+        if self.data_status == MISSING:
+            return None
+        return min(s.drop.period for s in self.sources.values())
+
+    @property
+    def inputs(self) -> list[InputRecord]:
+        return [record for s in self.sources.values() for record in s.inputs]
+
+
+_read_cache: dict[tuple[str, str], RawTable | UnreadableFile] = {}
+_read_lock = threading.Lock()
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _read_once(drop: Drop, digest: str) -> RawTable:
+    """Read a file once per content and process, as carry-over and history revisit the same files."""
+    key = (digest, drop.source)
+    with _read_lock:
+        cached = _read_cache.get(key)
+    if cached is None:
+        try:
+            cached = read_table(drop.path, drop.source)
+        except UnreadableFile as error:
+            cached = error
+        except Exception as error:  # a file no reader understands must not stop the run
+            cached = UnreadableFile(f"fichier illisible : {type(error).__name__}: {error}")
+        with _read_lock:
+            _read_cache[key] = cached
+    if isinstance(cached, UnreadableFile):
+        raise cached
+    return cached
+
+
+def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleContext) -> SourceData:
+    """The newest usable file of `source` among `folders` (the run's period first)."""
+    period = folders[0].period
+    data = SourceData(source)
+    for folder in folders:
+        drop = folder.drops.get((code, source))
+        if drop is None:
+            continue
+        digest = sha256_of(drop.path)
+        base = dict(directorate=code, source=source, data_period=str(drop.period), path=str(drop.path), sha256=digest)
+        try:
+            raw = _read_once(drop, digest)
+        except UnreadableFile as error:
+            data.inputs.append(InputRecord(**base, status="rejected", error=str(error)))
+            data.rejected.append((drop, str(error)))
+            continue
+        table = validate_table(raw, source, ctx)
+        status = "accepted" if drop.period == period else "carried"
+        data.inputs.append(
+            InputRecord(
+                **base, status=status, rows_read=table.rows_read, rows_accepted=table.rows_accepted,
+                rows_quarantined=table.rows_quarantined, rows_duplicate=table.rows_duplicate,
+            )
+        )
+        data.table, data.drop = table, drop
+        return data
+    data.inputs.append(
+        InputRecord(code, source, None, None, None, "missing", error="aucun fichier utilisable reçu")
+    )
+    return data
+
+
+def load_directorate(code: str, folders: list[PeriodFolder], ctx: RuleContext) -> DirectorateData:
+    """Both sources of one directorate for the period of `folders[0]`."""
+    return DirectorateData(
+        code, folders[0].period, {source: load_source(code, source, folders, ctx) for source in SOURCES}
+    )

@@ -1,0 +1,159 @@
+"""Reading one raw file (SPEC §2): encoding, separator, XLSX, the header row, trimmed cells.
+
+A file that cannot be understood raises `UnreadableFile` with a message for the directorate's
+staff; the caller turns it into a rejected input.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+
+from schemas.headers import COLUMNS, REQUIRED, match_header
+
+HEADER_SEARCH_ROWS = 20
+SEPARATORS = (",", ";")
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be used; the message says why in words its sender can act on."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file's data rows as trimmed text, indexed by the row number a person would see."""
+
+    frame: pd.DataFrame  # original column labels (made unique), all cells str
+    columns: dict[str, str]  # canonical name -> label in `frame`
+    header_row: int
+    encoding: str | None = None
+    separator: str | None = None
+
+
+def read_table(path: Path, source: str) -> RawTable:
+    """Read `path` as a file of `source`, or raise UnreadableFile."""
+    path = Path(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableFile("le fichier est vide (empty file)")
+    if path.suffix.lower() == ".xlsx":
+        return _from_rows(_xlsx_rows(data), source)
+    return _read_csv(data, source)
+
+
+def _read_csv(data: bytes, source: str) -> RawTable:
+    if data.startswith(b"PK\x03\x04"):
+        raise UnreadableFile("ce fichier est un classeur Excel enregistré sous un nom .csv : le renommer en .xlsx")
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile("ce fichier n'est pas un fichier texte CSV (contenu binaire)")
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = data.decode("cp1256", errors="replace"), "windows-1256"
+    head = text.splitlines()[:HEADER_SEARCH_ROWS]
+    best: tuple[int, str, int, list[str]] | None = None
+    for separator in SEPARATORS:
+        for index, cells in enumerate(csv.reader(head, delimiter=separator)):
+            found = len(match_header([c.strip() for c in cells], source))
+            if found >= 2:
+                if best is None or found > best[0]:
+                    best = (found, separator, index, cells)
+                break
+    if best is None:
+        raise _no_header(source)
+    _, separator, header_index, header = best
+    width = len(header)
+    try:
+        body = pd.read_csv(
+            io.StringIO(text), sep=separator, header=None, skiprows=header_index + 1,
+            names=range(width), dtype=str, keep_default_na=False, skip_blank_lines=False,
+            engine="c", quoting=csv.QUOTE_MINIMAL,
+        )
+        rows = body.to_numpy(dtype=object).tolist()
+    except (pd.errors.ParserError, ValueError):
+        # A data row wider than the header: the slower reader keeps every cell.
+        rows = list(csv.reader(text.splitlines()[header_index + 1 :], delimiter=separator))
+    table = _from_rows([header, *rows], source, first_row=header_index + 1)
+    return RawTable(table.frame, table.columns, table.header_row, encoding, separator)
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as error:  # calamine raises several kinds for damaged files
+        raise UnreadableFile(f"le classeur Excel ne peut pas être ouvert (fichier endommagé ?) : {error}") from None
+    return [[_cell_text(value) for value in row] for row in rows]
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text a person would type: 1234567.0 -> '1234567', dates ISO."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _from_rows(rows: list[list], source: str, first_row: int = 1) -> RawTable:
+    """Find the header among the first rows, then keep the non-empty rows below it."""
+    if first_row == 1:
+        for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            if len(match_header([str(c).strip() for c in cells], source)) >= 2:
+                break
+        else:
+            raise _no_header(source)
+        header_row, header, body = index + 1, rows[index], rows[index + 1 :]
+    else:
+        header_row, header, body = first_row, rows[0], rows[1:]
+    width = max([len(header), *(len(r) for r in body)]) if body else len(header)
+    labels = _labels([str(c).strip() for c in header] + [""] * (width - len(header)))
+    frame = pd.DataFrame(
+        [list(r) + [""] * (width - len(r)) for r in body],
+        columns=labels,
+        index=pd.RangeIndex(header_row + 1, header_row + 1 + len(body), name="row"),
+        dtype=object,
+    ).fillna("")
+    frame = frame.apply(lambda column: column.astype(str).str.strip())
+    frame = frame[(frame != "").any(axis=1)]
+    matched = match_header(labels, source)
+    columns = {name: labels[position] for name, position in matched.items()}
+    missing = [name for name in REQUIRED[source] if name not in columns]
+    if missing:
+        raise UnreadableFile(
+            f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} "
+            f"(colonnes trouvées : {', '.join(label for label in labels if label) or 'aucune'})"
+        )
+    return RawTable(frame, columns, header_row)
+
+
+def _labels(cells: list[str]) -> list[str]:
+    """Unique column labels; empty header cells become column_<n>."""
+    labels: list[str] = []
+    for position, cell in enumerate(cells, start=1):
+        label = cell or f"column_{position}"
+        while label in labels:
+            label = f"{label} ({position})"
+        labels.append(label)
+    return labels
+
+
+def _no_header(source: str) -> UnreadableFile:
+    expected = ", ".join(COLUMNS[source])
+    return UnreadableFile(
+        f"aucune ligne d'en-tête trouvée dans les {HEADER_SEARCH_ROWS} premières lignes "
+        f"(colonnes attendues pour {source} : {expected})"
+    )
