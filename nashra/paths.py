@@ -20,6 +20,7 @@ class RunPaths:
     raw_dir: Path = RAW_DIR
     reference_dir: Path = REFERENCE_DIR
     out_dir: Path = REPORTS_DIR
+    state_dir: Path = STATE_DIR
 
     def period_dir(self, period: str) -> Path:
         return self.out_dir / period

@@ -24,9 +24,14 @@ FIRST = ["Mohamed", "Fatima", "Youssef", "Khadija", "Hassan", "Naima", "Rachid",
 LAST = ["El Alaoui", "Bennani", "Tazi", "Idrissi", "Berrada", "Cherkaoui", "Amrani", "Fassi", "Ouazzani"]
 FIRST_AR = ["محمد", "فاطمة", "يوسف", "خديجة", "حسن", "نعيمة", "رشيد", "سميرة", "عمر", "لطيفة"]
 LAST_AR = ["العلوي", "بناني", "التازي", "الإدريسي", "برادة", "الشرقاوي", "العمراني", "الفاسي"]
-SCHOOLS = [("Lycée Ibn Khaldoun", "ثانوية ابن خلدون"), ("Collège Al Massira", "إعدادية المسيرة"),
-           ("Lycée Moulay Idriss", "ثانوية مولاي إدريس"), ("École Al Farabi", "مدرسة الفارابي"),
-           ("Lycée Ibn Rochd", "ثانوية ابن رشد"), ("Collège Ibn Sina", "إعدادية ابن سينا")]
+SCHOOLS = [
+    ("Lycée Ibn Khaldoun", "ثانوية ابن خلدون"),
+    ("Collège Al Massira", "إعدادية المسيرة"),
+    ("Lycée Moulay Idriss", "ثانوية مولاي إدريس"),
+    ("École Al Farabi", "مدرسة الفارابي"),
+    ("Lycée Ibn Rochd", "ثانوية ابن رشد"),
+    ("Collège Ibn Sina", "إعدادية ابن سينا"),
+]
 
 # How each directorate writes its files: format, header language, date style, quirks.
 STYLES = {
@@ -41,31 +46,93 @@ STYLES = {
     "TAZ": dict(fmt="xlsx", lang="en", folder="Taz"),
 }
 HEADERS = {
-    "fr": {"candidate_id": "PPR", "candidate_name": "Nom et prénom", "establishment": "Établissement",
-           "exam_code": "Code examen", "exam_date": "Date examen", "score": "Note", "passed": "Résultat",
-           "voucher_code": "Code voucher", "allocated_on": "Date d'attribution",
-           "expires_on": "Date d'expiration", "status": "Statut", "consumed_on": "Date de consommation"},
-    "fr2": {"candidate_id": "N° PPR", "candidate_name": "Nom complet", "establishment": "ETABLISSEMENT",
-            "exam_code": "Examen", "exam_date": "Date de l'examen", "score": "Note", "passed": "Réussi",
-            "voucher_code": "N° voucher", "allocated_on": "Date allocation", "expires_on": "Expiration",
-            "status": "État", "consumed_on": "Date d'utilisation"},
-    "ar": {"candidate_id": "رقم التأجير", "candidate_name": "الاسم الكامل", "establishment": "المؤسسة",
-           "exam_code": "رمز الامتحان", "exam_date": "تاريخ الامتحان", "score": "النقطة", "passed": "الحكم",
-           "voucher_code": "رقم القسيمة", "allocated_on": "تاريخ التخصيص",
-           "expires_on": "تاريخ انتهاء الصلاحية", "status": "الحالة", "consumed_on": "تاريخ الاستهلاك"},
-    "en": {name: name for name in ("candidate_id", "candidate_name", "establishment", "exam_code", "exam_date",
-                                   "score", "passed", "voucher_code", "allocated_on", "expires_on", "status",
-                                   "consumed_on")},
+    "fr": {
+        "candidate_id": "PPR",
+        "candidate_name": "Nom et prénom",
+        "establishment": "Établissement",
+        "exam_code": "Code examen",
+        "exam_date": "Date examen",
+        "score": "Note",
+        "passed": "Résultat",
+        "voucher_code": "Code voucher",
+        "allocated_on": "Date d'attribution",
+        "expires_on": "Date d'expiration",
+        "status": "Statut",
+        "consumed_on": "Date de consommation",
+    },
+    "fr2": {
+        "candidate_id": "N° PPR",
+        "candidate_name": "Nom complet",
+        "establishment": "ETABLISSEMENT",
+        "exam_code": "Examen",
+        "exam_date": "Date de l'examen",
+        "score": "Note",
+        "passed": "Réussi",
+        "voucher_code": "N° voucher",
+        "allocated_on": "Date allocation",
+        "expires_on": "Expiration",
+        "status": "État",
+        "consumed_on": "Date d'utilisation",
+    },
+    "ar": {
+        "candidate_id": "رقم التأجير",
+        "candidate_name": "الاسم الكامل",
+        "establishment": "المؤسسة",
+        "exam_code": "رمز الامتحان",
+        "exam_date": "تاريخ الامتحان",
+        "score": "النقطة",
+        "passed": "الحكم",
+        "voucher_code": "رقم القسيمة",
+        "allocated_on": "تاريخ التخصيص",
+        "expires_on": "تاريخ انتهاء الصلاحية",
+        "status": "الحالة",
+        "consumed_on": "تاريخ الاستهلاك",
+    },
+    "en": {
+        name: name
+        for name in (
+            "candidate_id",
+            "candidate_name",
+            "establishment",
+            "exam_code",
+            "exam_date",
+            "score",
+            "passed",
+            "voucher_code",
+            "allocated_on",
+            "expires_on",
+            "status",
+            "consumed_on",
+        )
+    },
 }
 STATUS_WORDS = {
-    "fr": {"available": "disponible", "assigned": "attribué", "consumed": "consommé", "expired": "expiré",
-           "cancelled": "annulé"},
-    "ar": {"available": "متوفرة", "assigned": "مسندة", "consumed": "مستهلكة", "expired": "منتهية الصلاحية",
-           "cancelled": "ملغاة"},
+    "fr": {
+        "available": "disponible",
+        "assigned": "attribué",
+        "consumed": "consommé",
+        "expired": "expiré",
+        "cancelled": "annulé",
+    },
+    "ar": {
+        "available": "متوفرة",
+        "assigned": "مسندة",
+        "consumed": "مستهلكة",
+        "expired": "منتهية الصلاحية",
+        "cancelled": "ملغاة",
+    },
 }
 PASSED_WORDS = {"fr": ("oui", "non"), "fr2": ("Réussi", "Échoué"), "ar": ("ناجح", "راسب"), "en": ("yes", "no")}
-EXAM_COLUMNS = ["candidate_id", "candidate_name", "establishment", "exam_code", "exam_date", "score", "passed",
-                "voucher_code"]
+EXAM_COLUMNS = [
+    "candidate_id",
+    "candidate_name",
+    "establishment",
+    "exam_code",
+    "exam_date",
+    "score",
+    "passed",
+    "voucher_code",
+]
 LEDGER_COLUMNS = ["voucher_code", "allocated_on", "expires_on", "status", "consumed_on", "candidate_id"]
 
 
@@ -101,8 +168,11 @@ class Attempt:
 def simulate(code: str, target: int, start: date, end: date, rng: random.Random):
     """Attempts and vouchers of one directorate from the programme start to `end`."""
     needed = max(30, target // 9)
-    batches = [(start, date(2026, 11, 15), needed // 5), (start, date(2026, 12, 15), needed * 7 // 10),
-               (date(2026, 10, 12), date(2027, 4, 30), needed)]
+    batches = [
+        (start, date(2026, 11, 15), needed // 5),
+        (start, date(2026, 12, 15), needed * 7 // 10),
+        (date(2026, 10, 12), date(2027, 4, 30), needed),
+    ]
     vouchers: list[Voucher] = []
     for allocated, expires, size in batches:
         for _ in range(size):
@@ -120,8 +190,14 @@ def simulate(code: str, target: int, start: date, end: date, rng: random.Random)
         for exam in rng.sample(EXAM_CODES, k=rng.choice([1, 1, 2])):
             day = start + timedelta(days=14 + int((days - 14) * rng.random() ** 0.7))
             while day <= end:
-                usable = [v for v in vouchers if v.assigned_on is None and v.cancelled_on is None
-                          and v.allocated_on <= day - timedelta(days=3) and v.expires_on >= day + timedelta(days=5)]
+                usable = [
+                    v
+                    for v in vouchers
+                    if v.assigned_on is None
+                    and v.cancelled_on is None
+                    and v.allocated_on <= day - timedelta(days=3)
+                    and v.expires_on >= day + timedelta(days=5)
+                ]
                 if not usable:
                     break
                 voucher = usable[rng.randrange(min(len(usable), 60))]  # mostly the oldest batch first
@@ -129,8 +205,16 @@ def simulate(code: str, target: int, start: date, end: date, rng: random.Random)
                 voucher.consumed_on = day
                 won = rng.random() < pass_rate
                 score = rng.randint(700, 1000) if won else (0 if rng.random() < 0.03 else rng.randint(300, 699))
-                cells = {"candidate_id": ppr, "candidate_name": name, "establishment": school, "exam_code": exam,
-                         "exam_date": day, "score": score, "passed": score >= 700, "voucher_code": voucher.code}
+                cells = {
+                    "candidate_id": ppr,
+                    "candidate_name": name,
+                    "establishment": school,
+                    "exam_code": exam,
+                    "exam_date": day,
+                    "score": score,
+                    "passed": score >= 700,
+                    "voucher_code": voucher.code,
+                }
                 attempts.append(Attempt(cells, day, voucher))
                 if won or rng.random() < 0.5:
                     break
@@ -145,8 +229,10 @@ def inject_errors(attempts: list[Attempt], vouchers: list[Voucher], rng: random.
         return
     breakers = [
         ("exam_date", lambda c: c["exam_date"].strftime("%m/%d/%Y") if c["exam_date"].day > 12 else "31/02/2026"),
-        ("score", lambda c: "abc"), ("score", lambda c: f"{c['score']}.5"),
-        ("exam_code", lambda c: "MO-999"), ("candidate_id", lambda c: "12AB"),
+        ("score", lambda c: "abc"),
+        ("score", lambda c: f"{c['score']}.5"),
+        ("exam_code", lambda c: "MO-999"),
+        ("candidate_id", lambda c: "12AB"),
         ("passed", lambda c: not c["passed"]),
     ]
     chosen = rng.sample(breakers, k=rng.randint(3, len(breakers)))
@@ -157,8 +243,9 @@ def inject_errors(attempts: list[Attempt], vouchers: list[Voucher], rng: random.
     conflicting.extra_rows.append({**conflicting.cells, "score": 512, "passed": False})  # both quarantined
     typo.cells["voucher_code"] = typo.cells["voucher_code"].replace("VCH", "VHC")  # W1, and W3 in the ledger
     open_vouchers = [v for v in vouchers if v.consumed_on is None and v.cancelled_on is None]
-    for voucher, fault in zip(rng.sample(open_vouchers, k=2), ({"status": "perdu"}, {"status": "consumed"}),
-                              strict=True):
+    for voucher, fault in zip(
+        rng.sample(open_vouchers, k=2), ({"status": "perdu"}, {"status": "consumed"}), strict=True
+    ):
         voucher.faults = fault  # an unknown status; consumed without a date
 
 
@@ -179,11 +266,17 @@ def ledger_rows(vouchers: list[Voucher], day: date, stale_status: bool) -> list[
         status = voucher.status(day)
         if stale_status and status == "expired":
             status = "available"  # never updated by staff: the figures still count it expired
-        rows.append({"voucher_code": voucher.code, "allocated_on": voucher.allocated_on,
-                     "expires_on": voucher.expires_on, "status": status,
-                     "consumed_on": voucher.consumed_on if status == "consumed" else None,
-                     "candidate_id": voucher.candidate_id if status in ("assigned", "consumed") else None,
-                     **voucher.faults})
+        rows.append(
+            {
+                "voucher_code": voucher.code,
+                "allocated_on": voucher.allocated_on,
+                "expires_on": voucher.expires_on,
+                "status": status,
+                "consumed_on": voucher.consumed_on if status == "consumed" else None,
+                "candidate_id": voucher.candidate_id if status in ("assigned", "consumed") else None,
+                **voucher.faults,
+            }
+        )
     return rows
 
 
@@ -246,7 +339,9 @@ def _write_xlsx(path: Path, header: list, body: list, title: str | None) -> None
     workbook.save(path)
 
 
-def generate(out_dir: Path, last: Period, weeks: int = 6, seed: int = 2026, start: date = date(2026, 9, 1)) -> list[Path]:
+def generate(
+    out_dir: Path, last: Period, weeks: int = 6, seed: int = 2026, start: date = date(2026, 9, 1)
+) -> list[Path]:
     """Write `weeks` weekly drops ending with `last` under `out_dir`; returns the files written."""
     from nashra.paths import REFERENCE_DIR
     from nashra.reference import load_reference

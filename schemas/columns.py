@@ -52,20 +52,21 @@ def voucher_key(cells: pd.Series) -> pd.Series:
     return cells.str.upper().str.replace(r"[\s\-]+", "", regex=True)
 
 
-_ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]00:00(?::00)?)?$"
-_DMY = r"^(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>\d{4})$"
-_EXCEL_SERIAL = r"^(?P<n>\d{5})(?:\.0+)?$"
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")  # day and month of one or two digits
+_MIDNIGHT = r"[ T]00:00(?::00)?$"
+_EXCEL_SERIAL = r"^\d{5}(?:\.0+)?$"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 def date(cells: pd.Series) -> Parsed:
     """`YYYY-MM-DD`, `DD/MM/YYYY`, `DD-MM-YYYY`, or an Excel date; never month first."""
-    parts = cells.str.extract(_ISO).combine_first(cells.str.extract(_DMY))
-    numbers = parts[["y", "m", "d"]].apply(pd.to_numeric).rename(columns={"y": "year", "m": "month", "d": "day"})
-    values = pd.to_datetime(numbers, errors="coerce")
-    serial = pd.to_numeric(cells.str.extract(_EXCEL_SERIAL)["n"], errors="coerce")
-    from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")
-    values = values.fillna(from_serial.where(serial.between(20000, 80000))).astype("datetime64[ns]")
+    text = cells.str.replace(_MIDNIGHT, "", regex=True)
+    values = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
+    for form in DATE_FORMATS:
+        values = values.fillna(pd.to_datetime(text, format=form, errors="coerce"))
+    serial = pd.to_numeric(text.where(text.str.fullmatch(_EXCEL_SERIAL)), errors="coerce")
+    from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial.where(serial.between(20000, 80000)), unit="D")
+    values = values.fillna(from_serial).astype("datetime64[ns]")
     return Parsed(values, _unreadable(cells, values))
 
 

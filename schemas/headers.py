@@ -26,8 +26,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     EXAM_RESULTS: (
-        "candidate_id", "candidate_name", "establishment", "exam_code",
-        "exam_date", "score", "passed", "voucher_code",
+        "candidate_id",
+        "candidate_name",
+        "establishment",
+        "exam_code",
+        "exam_date",
+        "score",
+        "passed",
+        "voucher_code",
     ),
     VOUCHER_LEDGER: ("voucher_code", "allocated_on", "expires_on", "status", "consumed_on", "candidate_id"),
 }

@@ -84,7 +84,7 @@ def w5_cumulative_fell(figures: pd.DataFrame, previous: pd.DataFrame) -> list[Fi
     found = []
     for code in figures.index.intersection(previous.dropna(subset=["exams_taken"]).index):
         fell = [
-            f"{name} : {int(previous.at[code, name])} → {int(figures.at[code, name])}"
+            f"{name} : de {int(previous.at[code, name])} à {int(figures.at[code, name])}"
             for name in ("exams_taken", "vouchers_allocated")
             if figures.at[code, name] < previous.at[code, name]
         ]
@@ -101,8 +101,11 @@ def w6_attempt_after_pass(exams: pd.DataFrame) -> list[Finding]:
 
 
 def cross_checks(
-    exams: pd.DataFrame, ledger: pd.DataFrame, both_sources: list[str],
-    figures: pd.DataFrame, previous: pd.DataFrame,
+    exams: pd.DataFrame,
+    ledger: pd.DataFrame,
+    both_sources: list[str],
+    figures: pd.DataFrame,
+    previous: pd.DataFrame,
 ) -> list[Finding]:
     """All findings, ordered by code then directorate; W1-W3 only where both sources are usable."""
     paired_exams = exams[exams["directorate"].isin(both_sources)]

@@ -59,9 +59,7 @@ def _scan_directorate(folder: PeriodFolder, directory: Path, code: str) -> None:
         if entry.is_file() and stem in found and suffix in EXTENSIONS:
             found[stem].append(entry)
         else:
-            folder.ignore(
-                entry, "nom de fichier inconnu : attendu exam_results ou voucher_ledger, en .csv ou .xlsx"
-            )
+            folder.ignore(entry, "nom de fichier inconnu : attendu exam_results ou voucher_ledger, en .csv ou .xlsx")
     for source, paths in found.items():
         if len(paths) == 1:
             folder.drops[(code, source)] = Drop(folder.period, code, source, paths[0])

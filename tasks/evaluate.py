@@ -56,8 +56,19 @@ def combined_rows(directorates: list[DirectorateData], source: str) -> pd.DataFr
         if d.sources[source].usable
     ]
     if not frames:
-        columns = ["row", "directorate", "voucher_code", "status", "exam_code", "exam_date", "score",
-                   "candidate_id", "allocated_on", "expires_on", "consumed_on"]
+        columns = [
+            "row",
+            "directorate",
+            "voucher_code",
+            "status",
+            "exam_code",
+            "exam_date",
+            "score",
+            "candidate_id",
+            "allocated_on",
+            "expires_on",
+            "consumed_on",
+        ]
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)
 

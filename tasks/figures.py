@@ -14,16 +14,37 @@ import pandas as pd
 from nashra.periods import Period
 
 COUNTS = (
-    "vouchers_allocated", "vouchers_consumed", "vouchers_expired", "vouchers_expiring_30d",
-    "exams_taken", "exams_passed", "candidates_examined", "candidates_certified",
-    "beneficiaries_target", "exams_taken_week", "exams_passed_week", "vouchers_consumed_week",
+    "vouchers_allocated",
+    "vouchers_consumed",
+    "vouchers_expired",
+    "vouchers_expiring_30d",
+    "exams_taken",
+    "exams_passed",
+    "candidates_examined",
+    "candidates_certified",
+    "beneficiaries_target",
+    "exams_taken_week",
+    "exams_passed_week",
+    "vouchers_consumed_week",
 )
 RATES = ("consumption_rate", "certification_rate", "target_progress")
 FIGURES = (
-    "vouchers_allocated", "vouchers_consumed", "vouchers_expired", "vouchers_expiring_30d",
-    "consumption_rate", "exams_taken", "exams_passed", "certification_rate",
-    "candidates_examined", "candidates_certified", "beneficiaries_target", "target_progress",
-    "exams_taken_week", "exams_passed_week", "vouchers_consumed_week", "score",
+    "vouchers_allocated",
+    "vouchers_consumed",
+    "vouchers_expired",
+    "vouchers_expiring_30d",
+    "consumption_rate",
+    "exams_taken",
+    "exams_passed",
+    "certification_rate",
+    "candidates_examined",
+    "candidates_certified",
+    "beneficiaries_target",
+    "target_progress",
+    "exams_taken_week",
+    "exams_passed_week",
+    "vouchers_consumed_week",
+    "score",
 )
 
 

@@ -127,15 +127,17 @@ def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleCo
         status = "accepted" if drop.period == period else "carried"
         data.inputs.append(
             InputRecord(
-                **base, status=status, rows_read=table.rows_read, rows_accepted=table.rows_accepted,
-                rows_quarantined=table.rows_quarantined, rows_duplicate=table.rows_duplicate,
+                **base,
+                status=status,
+                rows_read=table.rows_read,
+                rows_accepted=table.rows_accepted,
+                rows_quarantined=table.rows_quarantined,
+                rows_duplicate=table.rows_duplicate,
             )
         )
         data.table, data.drop = table, drop
         return data
-    data.inputs.append(
-        InputRecord(code, source, None, None, None, "missing", error="aucun fichier utilisable reçu")
-    )
+    data.inputs.append(InputRecord(code, source, None, None, None, "missing", error="aucun fichier utilisable reçu"))
     return data
 
 

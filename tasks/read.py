@@ -42,7 +42,9 @@ def read_table(path: Path, source: str) -> RawTable:
     if not data.strip():
         raise UnreadableFile("le fichier est vide (empty file)")
     if path.suffix.lower() == ".xlsx":
-        return _from_rows(_xlsx_rows(data), source)
+        rows = _xlsx_rows(data)
+        index = _header_index(rows, source)
+        return _from_rows(rows[index], rows[index + 1 :], index + 1, source)
     return _read_csv(data, source)
 
 
@@ -70,15 +72,22 @@ def _read_csv(data: bytes, source: str) -> RawTable:
     width = len(header)
     try:
         body = pd.read_csv(
-            io.StringIO(text), sep=separator, header=None, skiprows=header_index + 1,
-            names=range(width), dtype=str, keep_default_na=False, skip_blank_lines=False,
-            engine="c", quoting=csv.QUOTE_MINIMAL,
+            io.StringIO(text),
+            sep=separator,
+            header=None,
+            skiprows=header_index + 1,
+            names=range(width),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+            quoting=csv.QUOTE_MINIMAL,
         )
         rows = body.to_numpy(dtype=object).tolist()
     except (pd.errors.ParserError, ValueError):
         # A data row wider than the header: the slower reader keeps every cell.
         rows = list(csv.reader(text.splitlines()[header_index + 1 :], delimiter=separator))
-    table = _from_rows([header, *rows], source, first_row=header_index + 1)
+    table = _from_rows(header, rows, header_index + 1, source)
     return RawTable(table.frame, table.columns, table.header_row, encoding, separator)
 
 
@@ -108,17 +117,16 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _from_rows(rows: list[list], source: str, first_row: int = 1) -> RawTable:
-    """Find the header among the first rows, then keep the non-empty rows below it."""
-    if first_row == 1:
-        for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            if len(match_header([str(c).strip() for c in cells], source)) >= 2:
-                break
-        else:
-            raise _no_header(source)
-        header_row, header, body = index + 1, rows[index], rows[index + 1 :]
-    else:
-        header_row, header, body = first_row, rows[0], rows[1:]
+def _header_index(rows: list[list], source: str) -> int:
+    """The first of the first rows that names at least two known columns (SPEC §2)."""
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if len(match_header([str(c).strip() for c in cells], source)) >= 2:
+            return index
+    raise _no_header(source)
+
+
+def _from_rows(header: list, body: list[list], header_row: int, source: str) -> RawTable:
+    """Keep the non-empty rows below the header, numbered as in the file, and map the columns."""
     width = max([len(header), *(len(r) for r in body)]) if body else len(header)
     labels = _labels([str(c).strip() for c in header] + [""] * (width - len(header)))
     frame = pd.DataFrame(

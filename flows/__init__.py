@@ -1,0 +1,1 @@
+"""Prefect flows: wiring only; the rules live in `tasks/` and `schemas/`."""

@@ -1,0 +1,144 @@
+"""`nashra`: run the weekly flow, generate sample data.
+
+Settings are resolved here, at the edge, and passed in; errors a person can fix are one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from nashra.paths import RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
+from nashra.periods import Period, PeriodError
+
+STAGES = {
+    "scan": "Recherche des fichiers",
+    "ingest": "Lecture et contrôle",
+    "history": "Semaines précédentes",
+    "figures": "Chiffres et classement",
+    "render": "Bulletins",
+    "deliver": "Envoi",
+    "done": "Terminé",
+}
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except PeriodError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nashra", description="Bulletins hebdomadaires MOS — AREF Fès-Meknès")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the weekly flow for one period")
+    run.add_argument("--period", type=_period, help="ISO week, e.g. 2026-W47 (default: the last complete week)")
+    run.add_argument("--raw-dir", type=Path, default=RAW_DIR)
+    run.add_argument("--reference-dir", type=Path, default=REFERENCE_DIR)
+    run.add_argument("--out-dir", type=Path, default=REPORTS_DIR)
+    run.add_argument("--state-dir", type=Path, default=STATE_DIR, help="cache of earlier periods' tables")
+    run.add_argument("--deliver", choices=["outbox", "none"], default="outbox")
+    run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
+
+    sample = commands.add_parser("sample-data", help="write the deterministic sample drops")
+    sample.add_argument("--out", type=Path, default=RAW_DIR)
+    sample.add_argument("--last", type=_period, default=Period.parse("2026-W47"))
+    sample.add_argument("--weeks", type=int, default=6)
+    sample.add_argument("--seed", type=int, default=2026)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "sample-data":
+        from nashra.sample_data import generate
+
+        files = generate(args.out, args.last, weeks=args.weeks, seed=args.seed)
+        print(f"{len(files)} files written under {args.out}")
+        return 0
+    return _run(args)
+
+
+def _fail(message: str) -> int:
+    print(f"nashra: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from nashra.reference import ReferenceError, load_reference
+
+    if not args.raw_dir.is_dir():
+        return _fail(f"raw folder not found: {args.raw_dir}")
+    try:
+        load_reference(args.reference_dir)
+    except ReferenceError as error:
+        return _fail(str(error))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    logging.getLogger("sqlalchemy").setLevel(logging.CRITICAL)  # noise when the temporary server stops
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+    from rich.console import Console
+
+    from flows.weekly import weekly_bulletins
+    from nashra import progress
+
+    console = Console(stderr=True)
+    period = args.period or Period.last_complete()
+    started = time.monotonic()
+    with console.status(f"Nashra {period}: démarrage de Prefect…") as status:
+
+        def show(stage: str, detail: str) -> None:
+            status.update(f"Nashra {period}: {STAGES.get(stage, stage)} {detail}")
+
+        progress.listen(show)
+        try:
+            summary = weekly_bulletins(
+                period=str(period),
+                raw_dir=str(args.raw_dir),
+                reference_dir=str(args.reference_dir),
+                out_dir=str(args.out_dir),
+                state_dir=str(args.state_dir),
+                deliver=args.deliver,
+            )
+        except Exception as error:  # the run itself could not complete
+            return _fail(f"the run for {period} could not complete: {error}")
+        finally:
+            progress.clear()
+    _print_summary(console, summary, time.monotonic() - started)
+    return 1 if summary.errors else 0
+
+
+def _print_summary(console, summary, seconds: float) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Nashra {summary.period} — {summary.out_dir}")
+    for column in ("directorate", "status", "data period", "accepted", "quarantined", "rank", "change"):
+        table.add_column(column, justify="right" if column in ("accepted", "quarantined", "rank") else "left")
+    for row in summary.rows:
+        change = row["rank_change"]
+        table.add_row(
+            row["code"],
+            row["data_status"],
+            row["data_period"] or "—",
+            str(row["accepted"]),
+            str(row["quarantined"]),
+            "—" if row["rank"] is None or row["rank"] != row["rank"] else str(row["rank"]),
+            "—" if change is None or change != change else f"{int(change):+d}",
+        )
+    console.print(table)
+    deliveries = ", ".join(f"{n} {s}" for s, n in sorted(summary.deliveries.items())) or "none"
+    console.print(f"{summary.bulletins} bulletins, deliveries: {deliveries}, {seconds:.1f} s")
+    for error in summary.errors:
+        console.print(f"[red]error:[/red] {error}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

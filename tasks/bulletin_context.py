@@ -1,0 +1,166 @@
+"""What each bulletin shows (SPEC §6), as plain dicts for the templates.
+
+The regional context holds aggregates only; a directorate's context holds its own rows'
+aggregates and voucher codes, never candidate names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from nashra.periods import Period
+from nashra.reference import Reference
+from schemas.headers import EXAM_RESULTS, VOUCHER_LEDGER
+from tasks import labels
+from tasks.cross_checks import Finding
+from tasks.evaluate import PeriodResult
+from tasks.figures import FIGURES, expiring_within_30_days, region_figures, with_pass_flag
+from tasks.ingest import MISSING
+
+EXPIRING_LISTED = 40
+
+
+@dataclass
+class RunView:
+    """Everything about the run that the bulletins draw on."""
+
+    reference: Reference
+    current: PeriodResult
+    ranking: pd.DataFrame  # rankings.csv rows
+    history: list[tuple[Period, pd.DataFrame]]  # recent periods' tables, oldest first, the current one last
+    findings: list[Finding]
+    inputs: list[dict]
+    fingerprint: str
+    code_version: str
+
+
+def _row(series: pd.Series) -> dict:
+    return {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in series.items()}
+
+
+def _common(view: RunView) -> dict:
+    period = view.current.period
+    return {
+        "period": str(period),
+        "monday": period.monday,
+        "as_of": period.as_of,
+        "programme": view.reference.programme,
+        "fingerprint": view.fingerprint,
+        "code_version": view.code_version,
+        "labels": labels,
+        "figure_names": FIGURES,
+    }
+
+
+def region_of(table: pd.DataFrame) -> dict | None:
+    present = table[table["data_status"] != MISSING]
+    return _row(region_figures(present)) if len(present) else None
+
+
+def trend(view: RunView, code: str | None = None) -> list[dict]:
+    """One point per recent period: the region's (code None) or one directorate's; None is a gap."""
+    points = []
+    for period, table in view.history:
+        if code is None:
+            figures = region_of(table)
+        else:
+            row = table.loc[code]
+            figures = None if row["data_status"] == MISSING else _row(row)
+        points.append({"period": str(period), "week": period.week, "figures": figures})
+    return points
+
+
+def _warning_counts(findings: list[Finding], code: str) -> dict[str, int]:
+    return {f.code: f.count for f in findings if f.directorate == code}
+
+
+def _quality(view: RunView, code: str) -> dict:
+    directorate = view.current.directorates[code]
+    reasons: dict[str, int] = {}
+    quarantined = duplicates = 0
+    for source in directorate.sources.values():
+        if source.table is not None:
+            quarantined += source.table.rows_quarantined
+            duplicates += source.table.rows_duplicate
+            for key, count in source.table.reason_counts.items():
+                reasons[key] = reasons.get(key, 0) + count
+    return {
+        "quarantined": quarantined,
+        "duplicates": duplicates,
+        "rejected": sum(len(s.rejected) for s in directorate.sources.values()),
+        "warnings": _warning_counts(view.findings, code),
+        "reasons": [(*labels.reason(k), n) for k, n in sorted(reasons.items())],
+        "inputs": [i for i in view.inputs if i["directorate"] == code],
+    }
+
+
+def regional_context(view: RunView) -> dict:
+    ranking = [_row(r) for _, r in view.ranking.iterrows()]
+    present = [r for r in ranking if r["data_status"] != MISSING]
+    region = region_of(view.current.table)
+    return {
+        **_common(view),
+        "region": region,
+        "ranking": ranking,
+        "chart": sorted(present, key=lambda r: -r["consumption_rate"]),
+        "trend": trend(view),
+        "quality": {r["directorate_code"]: _quality(view, r["directorate_code"]) for r in ranking},
+        "warning_codes": sorted(labels.WARNINGS),
+        "counts": {s: sum(r["data_status"] == s for r in ranking) for s in labels.DATA_STATUS},
+    }
+
+
+def _exam_breakdown(view: RunView, code: str) -> list[dict]:
+    rows = view.current.directorates[code].sources[EXAM_RESULTS].rows
+    exams = view.reference.exams
+    if rows is None or rows.empty:
+        return []
+    flagged = with_pass_flag(rows, exams["passing_score"].astype(int).to_dict())
+    grouped = flagged.groupby("exam_code").agg(taken=("is_pass", "size"), passed=("is_pass", "sum"))
+    grouped["rate"] = grouped["passed"] / grouped["taken"]
+    return [
+        {
+            "exam_code": exam,
+            "title_ar": exams.at[exam, "title_ar"],
+            "title_fr": exams.at[exam, "title_fr"],
+            "taken": int(r.taken),
+            "passed": int(r.passed),
+            "rate": float(r.rate),
+        }
+        for exam, r in grouped.sort_index().iterrows()
+    ]
+
+
+def _expiring(view: RunView, code: str) -> list[dict]:
+    ledger = view.current.directorates[code].sources[VOUCHER_LEDGER].rows
+    if ledger is None or ledger.empty:
+        return []
+    soon = ledger[expiring_within_30_days(ledger, pd.Timestamp(view.current.period.as_of))]
+    soon = soon.sort_values(["expires_on", "voucher_code"])
+    return [
+        {"voucher_code": v, "expires_on": e.date(), "status": s}
+        for v, e, s in zip(soon["voucher_code"], soon["expires_on"], soon["status"], strict=True)
+    ]
+
+
+def directorate_context(view: RunView, code: str) -> dict:
+    row = _row(view.ranking.set_index("directorate_code").loc[code])
+    ranked = view.ranking["rank"].notna().sum()
+    expiring = _expiring(view, code)
+    return {
+        **_common(view),
+        "code": code,
+        "d": row,
+        "missing": row["data_status"] == MISSING,
+        "region": region_of(view.current.table),
+        "ranked_count": int(ranked),
+        "trend": trend(view, code),
+        "region_trend": trend(view),
+        "expiring": expiring[:EXPIRING_LISTED],
+        "expiring_more": max(0, len(expiring) - EXPIRING_LISTED),
+        "exams": _exam_breakdown(view, code),
+        "quality": _quality(view, code),
+        "findings": [f for f in view.findings if f.directorate == code],
+    }

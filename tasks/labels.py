@@ -1,0 +1,103 @@
+"""Bilingual words of the bulletins and e-mails: figures, statuses, warnings, quarantine reasons.
+
+One place for the Arabic and French wording, so the templates stay layout only.
+"""
+
+from __future__ import annotations
+
+FIGURES = {
+    "vouchers_allocated": ("القسيمات المخصصة", "Vouchers attribués"),
+    "vouchers_consumed": ("القسيمات المستهلكة", "Vouchers consommés"),
+    "vouchers_expired": ("القسيمات منتهية الصلاحية", "Vouchers expirés"),
+    "vouchers_expiring_30d": ("قسيمات تنتهي خلال 30 يوما", "Vouchers expirant sous 30 jours"),
+    "consumption_rate": ("نسبة الاستهلاك", "Taux de consommation"),
+    "exams_taken": ("الامتحانات المجتازة", "Examens passés"),
+    "exams_passed": ("الامتحانات الناجحة", "Examens réussis"),
+    "certification_rate": ("نسبة الإشهاد", "Taux de certification"),
+    "candidates_examined": ("المترشحون الممتحنون", "Candidats examinés"),
+    "candidates_certified": ("المستفيدون المشهود لهم", "Candidats certifiés"),
+    "beneficiaries_target": ("العدد المستهدف", "Bénéficiaires visés"),
+    "target_progress": ("نسبة الإنجاز", "Taux de réalisation"),
+    "exams_taken_week": ("امتحانات الأسبوع", "Examens de la semaine"),
+    "exams_passed_week": ("نجاحات الأسبوع", "Réussites de la semaine"),
+    "vouchers_consumed_week": ("قسيمات مستهلكة هذا الأسبوع", "Vouchers consommés cette semaine"),
+    "score": ("المؤشر التركيبي", "Score"),
+}
+
+DEFINITIONS = {
+    "consumption_rate": (
+        "القسيمات المستهلكة ÷ القسيمات المخصصة (غير الملغاة)",
+        "vouchers consommés ÷ vouchers attribués (hors annulés)",
+    ),
+    "certification_rate": ("الامتحانات الناجحة ÷ الامتحانات المجتازة", "examens réussis ÷ examens passés"),
+    "target_progress": ("المترشحون المشهود لهم ÷ العدد المستهدف", "candidats certifiés ÷ bénéficiaires visés"),
+    "score": (
+        "100 × (0.4 × الاستهلاك + 0.3 × الإشهاد + 0.3 × الإنجاز في حدود 100%)",
+        "100 × (0,4 × consommation + 0,3 × certification + 0,3 × réalisation plafonnée à 100 %)",
+    ),
+    "vouchers_expired": (
+        "منتهية الصلاحية، أو متوفرة/مسندة بتاريخ صلاحية سابق لتاريخ الوضعية",
+        "expirés, ou disponibles/attribués dont la date d'expiration est dépassée",
+    ),
+}
+
+DATA_STATUS = {
+    "received": ("توصل بها", "reçues"),
+    "carried": ("مرحلة", "reportées"),
+    "missing": ("غير متوفرة", "manquantes"),
+}
+
+INPUT_STATUS = {
+    "accepted": ("مقبول", "accepté"),
+    "carried": ("مرحل من أسبوع سابق", "reporté d'une semaine antérieure"),
+    "rejected": ("مرفوض", "rejeté"),
+    "missing": ("غير متوفر", "absent"),
+}
+
+SOURCES = {
+    "exam_results": ("نتائج الامتحانات", "Résultats d'examens"),
+    "voucher_ledger": ("سجل القسيمات", "Registre des vouchers"),
+}
+
+WARNINGS = {
+    "W1": ("قسيمة امتحان غير موجودة في سجل القسيمات", "voucher d'un examen absent du registre"),
+    "W2": ("قسيمة امتحان غير مسجلة كمستهلكة", "voucher d'un examen non marqué « consommé »"),
+    "W3": ("قسيمة مستهلكة دون امتحان", "voucher consommé sans examen"),
+    "W4": ("قسيمة مسجلة لدى أكثر من مديرية", "voucher présent chez plusieurs directions"),
+    "W5": ("تراجع في عدد تراكمي مقارنة بالأسبوع السابق", "baisse d'un cumul par rapport à la semaine précédente"),
+    "W6": ("محاولة جديدة بعد النجاح في نفس الامتحان", "nouvelle tentative après réussite au même examen"),
+}
+
+COLUMNS = {
+    "candidate_id": ("رقم التأجير", "PPR"),
+    "exam_code": ("رمز الامتحان", "code examen"),
+    "exam_date": ("تاريخ الامتحان", "date d'examen"),
+    "score": ("النقطة", "note"),
+    "passed": ("الحكم", "résultat"),
+    "voucher_code": ("رقم القسيمة", "code voucher"),
+    "allocated_on": ("تاريخ التخصيص", "date d'attribution"),
+    "expires_on": ("تاريخ انتهاء الصلاحية", "date d'expiration"),
+    "status": ("الحالة", "statut"),
+    "consumed_on": ("تاريخ الاستهلاك", "date de consommation"),
+}
+
+RULES = {
+    "missing": ("فارغ", "vide"),
+    "invalid": ("غير مقروء", "illisible"),
+    "unknown": ("خارج الفهرس", "hors catalogue"),
+    "after_as_of": ("بعد تاريخ الوضعية", "postérieure à l'arrêté"),
+    "before_start": ("قبل انطلاق البرنامج", "antérieure au programme"),
+    "out_of_range": ("خارج المجال", "hors limites"),
+    "disagrees": ("يناقض النقطة", "contredit la note"),
+    "conflict": ("مكرر بمحتوى مختلف", "en double, contenu différent"),
+    "before_allocation": ("قبل تاريخ التخصيص", "antérieure à l'attribution"),
+    "not_consumed": ("لقسيمة غير مستهلكة", "pour un voucher non consommé"),
+}
+
+
+def reason(key: str) -> tuple[str, str]:
+    """(Arabic, French) label of a quarantine reason key such as `exam_date.invalid`."""
+    column, _, rule = key.partition(".")
+    column_ar, column_fr = COLUMNS.get(column, (column, column))
+    rule_ar, rule_fr = RULES.get(rule, (rule, rule))
+    return f"{column_ar}: {rule_ar}", f"{column_fr} : {rule_fr}"

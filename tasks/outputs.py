@@ -1,0 +1,157 @@
+"""The files of SPEC §5, written atomically: rankings.csv, quarantine/, manifest.json.
+
+Every file is written to a temporary name in its folder and renamed over the old one, so a
+crash never leaves a half-written file where a good one was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from nashra import __version__
+from nashra.paths import PROJECT_ROOT
+from nashra.reference import Reference
+from tasks.figures import FIGURES, RATES
+from tasks.ingest import DirectorateData
+
+RANKING_COLUMNS = (
+    "period",
+    "rank",
+    "rank_change",
+    "directorate_code",
+    "name_fr",
+    "name_ar",
+    "data_status",
+    "data_period",
+    *FIGURES,
+)
+
+
+def write_atomic(path: Path, data: bytes) -> str:
+    """Write `data` to `path` through a temporary file and a rename; returns its sha256."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; outputs are meant to be shared
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return hashlib.sha256(data).hexdigest()
+
+
+def ranking_frame(table: pd.DataFrame, rank_change: pd.Series, reference: Reference, period: str) -> pd.DataFrame:
+    """rankings.csv's rows: ranked directorates first (by rank), then the missing ones."""
+    frame = table.copy()
+    frame["rank_change"] = rank_change
+    frame["period"] = period
+    frame["directorate_code"] = frame.index
+    frame["name_fr"] = reference.directorates["name_fr"]
+    frame["name_ar"] = reference.directorates["name_ar"]
+    frame["_order"] = frame["rank"].astype("Float64").fillna(len(frame) + 1)
+    frame = frame.sort_values(["_order", "directorate_code"], kind="mergesort")
+    return frame[list(RANKING_COLUMNS)].reset_index(drop=True)
+
+
+def rankings_csv(frame: pd.DataFrame) -> bytes:
+    """Rates as fractions with 6 decimals, score with 2, counts as integers, unknowns empty."""
+    text = frame.astype(object).copy()
+    for column in frame.columns:
+        values = frame[column]
+        if column in RATES:
+            text[column] = values.map(lambda v: "" if pd.isna(v) else f"{v:.6f}")
+        elif column == "score":
+            text[column] = values.map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+        elif column in FIGURES or column in ("rank", "rank_change"):
+            text[column] = values.map(lambda v: "" if pd.isna(v) else str(int(v)))
+        else:
+            text[column] = values.map(lambda v: "" if v is None or pd.isna(v) else str(v))
+    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def write_quarantine(folder: Path, directorates: list[DirectorateData]) -> dict[Path, str]:
+    """quarantine/<CODE>_<source>.csv for files with quarantined rows, and rejected files with
+    their reason; files of an earlier run that no longer apply are removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[Path, str] = {}
+    for directorate in directorates:
+        for source, data in directorate.sources.items():
+            stem = f"{directorate.code}_{source}"
+            if data.table is not None and not data.table.quarantine.empty:
+                csv = data.table.quarantine.to_csv(index=False, lineterminator="\n").encode("utf-8")
+                written[folder / f"{stem}.csv"] = write_atomic(folder / f"{stem}.csv", csv)
+            for drop, reason in data.rejected:
+                name = f"{stem}_{drop.period}_rejected"
+                copy = folder / f"{name}{drop.path.suffix.lower()}"
+                written[copy] = write_atomic(copy, drop.path.read_bytes())
+                note = f"{drop.path}\n{reason}\n".encode()
+                written[folder / f"{name}.txt"] = write_atomic(folder / f"{name}.txt", note)
+    for stale in folder.iterdir():
+        if stale.is_file() and stale not in written:
+            stale.unlink()
+    return written
+
+
+def code_version() -> str:
+    """The package version, and the git commit when run from a checkout."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return __version__
+    return f"{__version__}+{commit}" if commit else __version__
+
+
+def inputs_fingerprint(inputs: list[dict]) -> str:
+    """A short hash of what was read, printed on the bulletins so readers can tell editions apart."""
+    canonical = json.dumps([(i["path"], i["sha256"], i["status"]) for i in inputs], sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def manifest_json(manifest: dict) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def relative(path: Path, base: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(base).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def clear_folder(folder: Path) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def rank_change_of(table: pd.DataFrame, previous_table: pd.DataFrame) -> pd.Series:
+    """rank_change against the previous period's own ranking (SPEC §4)."""
+    from tasks.ranking import rank_change
+
+    return rank_change(table["rank"], previous_table["rank"])
