@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="run the weekly flow for one period")
-    run.add_argument("--period", type=_period, help="ISO week, e.g. 2026-W47 (default: the last complete week)")
+    run.add_argument("--period", help="ISO week, e.g. 2026-W47 (default: the last complete week)")
     run.add_argument("--raw-dir", type=Path, default=RAW_DIR)
     run.add_argument("--reference-dir", type=Path, default=REFERENCE_DIR)
     run.add_argument("--out-dir", type=Path, default=REPORTS_DIR)
@@ -73,6 +73,10 @@ def _fail(message: str) -> int:
 def _run(args: argparse.Namespace) -> int:
     from nashra.reference import ReferenceError, load_reference
 
+    try:
+        period = Period.parse(args.period) if args.period else Period.last_complete()
+    except PeriodError as error:
+        return _fail(str(error))
     if not args.raw_dir.is_dir():
         return _fail(f"raw folder not found: {args.raw_dir}")
     try:
@@ -91,7 +95,6 @@ def _run(args: argparse.Namespace) -> int:
     from nashra import progress
 
     console = Console(stderr=True)
-    period = args.period or Period.last_complete()
     started = time.monotonic()
     with console.status(f"Nashra {period}: démarrage de Prefect…") as status:
 

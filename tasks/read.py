@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -57,7 +58,7 @@ def _read_csv(data: bytes, source: str) -> RawTable:
         text, encoding = data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         text, encoding = data.decode("cp1256", errors="replace"), "windows-1256"
-    head = text.splitlines()[:HEADER_SEARCH_ROWS]
+    head = list(itertools.islice(io.StringIO(text, newline=""), HEADER_SEARCH_ROWS))
     best: tuple[int, str, int, list[str]] | None = None
     for separator in SEPARATORS:
         for index, cells in enumerate(csv.reader(head, delimiter=separator)):
@@ -69,24 +70,9 @@ def _read_csv(data: bytes, source: str) -> RawTable:
     if best is None:
         raise _no_header(source)
     _, separator, header_index, header = best
-    width = len(header)
-    try:
-        body = pd.read_csv(
-            io.StringIO(text),
-            sep=separator,
-            header=None,
-            skiprows=header_index + 1,
-            names=range(width),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            engine="c",
-            quoting=csv.QUOTE_MINIMAL,
-        )
-        rows = body.to_numpy(dtype=object).tolist()
-    except (pd.errors.ParserError, ValueError):
-        # A data row wider than the header: the slower reader keeps every cell.
-        rows = list(csv.reader(text.splitlines()[header_index + 1 :], delimiter=separator))
+    # The csv module keeps every cell of rows wider than the header, and quoted separators.
+    lines = itertools.islice(io.StringIO(text, newline=""), header_index + 1, None)
+    rows = list(csv.reader(lines, delimiter=separator))
     table = _from_rows(header, rows, header_index + 1, source)
     return RawTable(table.frame, table.columns, table.header_row, encoding, separator)
 

@@ -1,0 +1,53 @@
+"""Shared fixtures: the reference data, a rule context, writers of real CSV/XLSX files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from nashra.paths import REFERENCE_DIR
+from nashra.periods import Period
+from nashra.reference import load_reference
+from schemas.contracts import RuleContext
+
+PERIOD = Period.parse("2026-W47")  # Monday 16/11/2026 to Sunday 22/11/2026
+
+
+@pytest.fixture(scope="session")
+def reference():
+    return load_reference(REFERENCE_DIR)
+
+
+@pytest.fixture(scope="session")
+def ctx(reference) -> RuleContext:
+    passing = reference.exams["passing_score"].astype(int).to_dict()
+    return RuleContext(as_of=PERIOD.as_of, start=date(2026, 9, 1), passing_scores=passing)
+
+
+def write_csv(path: Path, rows: list[list], encoding: str = "utf-8", sep: str = ",") -> Path:
+    """A real CSV file as a spreadsheet would save it."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=sep, lineterminator="\r\n").writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list]) -> Path:
+    """A real workbook written with openpyxl (numbers, dates and title rows as given)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+EXAM_HEADER = ["candidate_id", "candidate_name", "exam_code", "exam_date", "score", "passed", "voucher_code"]
+LEDGER_HEADER = ["voucher_code", "allocated_on", "expires_on", "status", "consumed_on", "candidate_id"]

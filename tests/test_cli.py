@@ -1,0 +1,36 @@
+"""The CLI's errors a person can fix are one line, not a traceback."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from nashra.paths import REFERENCE_DIR
+
+
+def nashra(*args):
+    return subprocess.run([sys.executable, "-m", "nashra.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["run", "--period", "2026-47"], "not an ISO week"),
+        (["run", "--period", "2026-W60"], "has no week 60"),
+        (["run", "--raw-dir", "/nonexistent/raw"], "raw folder not found"),
+        (["run", "--reference-dir", "/nonexistent/ref"], "reference folder not found"),
+    ],
+)
+def test_errors_are_one_line(args, message):
+    result = nashra(*args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_broken_reference_file_names_the_file_and_line(tmp_path):
+    shutil.copytree(REFERENCE_DIR, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "exams.csv").write_text("exam_code,title_fr,title_ar,level,passing_score\nMO-100,W,و,a,sept\n")
+    result = nashra("run", "--reference-dir", str(tmp_path))
+    assert result.returncode == 2 and "exams.csv:2" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,155 @@
+"""The weekly flow end to end on the committed sample, in a real (test) Prefect server."""
+
+from __future__ import annotations
+
+import csv
+import email
+import hashlib
+import json
+import re
+from email import policy
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from nashra.paths import RAW_DIR
+from tasks.read import read_table
+
+PERIOD = "2026-W47"
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture(scope="module")
+def harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+@pytest.fixture(scope="module")
+def run(harness, tmp_path_factory):
+    from flows.weekly import weekly_bulletins
+
+    out = tmp_path_factory.mktemp("reports")
+    state = tmp_path_factory.mktemp("state")
+    summary = weekly_bulletins(period=PERIOD, raw_dir=str(RAW_DIR), out_dir=str(out), state_dir=str(state))
+    folder = out / PERIOD
+    snapshot = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    rerun = weekly_bulletins(period=PERIOD, raw_dir=str(RAW_DIR), out_dir=str(out), state_dir=str(state))
+    return {"summary": summary, "rerun": rerun, "folder": folder, "first": snapshot}
+
+
+@pytest.fixture(scope="module")
+def rankings(run):
+    with (run["folder"] / "rankings.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def manifest(run):
+    return json.loads((run["folder"] / "manifest.json").read_text(encoding="utf-8"))
+
+
+def pdf_text(path: Path) -> str:
+    return BIDI_CONTROLS.sub("", "\n".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+def test_rankings_has_every_directorate_ranked_first(rankings, reference):
+    assert [r["directorate_code"] for r in rankings if r["rank"]] == [r["directorate_code"] for r in rankings]
+    assert sorted(r["directorate_code"] for r in rankings) == sorted(reference.codes)
+    assert [int(r["rank"]) for r in rankings] == list(range(1, 10))
+    assert list(rankings[0])[:8] == [
+        "period",
+        "rank",
+        "rank_change",
+        "directorate_code",
+        "name_fr",
+        "name_ar",
+        "data_status",
+        "data_period",
+    ]
+    statuses = {r["directorate_code"]: (r["data_status"], r["data_period"]) for r in rankings}
+    assert statuses["TAO"] == ("carried", "2026-W46") and statuses["BOU"] == ("carried", "2026-W46")
+    assert statuses["FES"] == ("received", PERIOD)
+    assert all(
+        re.fullmatch(r"0\.\d{6}", r["consumption_rate"]) and re.fullmatch(r"\d+\.\d\d", r["score"]) for r in rankings
+    )
+
+
+def test_manifest_accounts_for_every_row_and_file(manifest, run):
+    assert manifest["period"] == PERIOD and manifest["as_of"] == "2026-11-22"
+    for entry in manifest["inputs"]:
+        if entry["rows_read"] is not None:
+            assert entry["rows_read"] == entry["rows_accepted"] + entry["rows_quarantined"] + entry["rows_duplicate"]
+    rejected = [i for i in manifest["inputs"] if i["status"] == "rejected"]
+    assert [(i["directorate"], i["source"]) for i in rejected] == [("TAO", "exam_results")]
+    assert "score" in rejected[0]["error"]
+    assert any(i["path"].endswith("notes.txt") for i in manifest["ignored"])
+    assert {w["code"] for w in manifest["warnings"]} >= {"W1", "W3"}
+    for output in manifest["outputs"]:
+        digest = hashlib.sha256((run["folder"] / output["path"]).read_bytes()).hexdigest()
+        assert digest == output["sha256"], output["path"]
+
+
+def test_quarantine_files_hold_rows_with_reasons_and_the_rejected_file(run):
+    folder = run["folder"] / "quarantine"
+    with (folder / "FES_exam_results.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and list(rows[0])[:2] == ["row", "reasons"] and all(r["reasons"] for r in rows)
+    assert (folder / "TAO_exam_results_2026-W47_rejected.csv").exists()
+    assert "score" in (folder / "TAO_exam_results_2026-W47_rejected.txt").read_text(encoding="utf-8")
+
+
+def test_every_bulletin_shows_names_and_figures_in_both_languages(run, rankings):
+    folder = run["folder"] / "bulletins"
+    assert len(list(folder.glob("*.pdf"))) == 10
+    regional = pdf_text(folder / f"bulletin_region_{PERIOD}.pdf")
+    for row in rankings:
+        assert row["name_ar"] in regional and row["name_fr"] in regional
+        assert f"{float(row['score']):.2f}" in regional
+        assert f"{100 * float(row['consumption_rate']):.1f}%" in regional
+        own = pdf_text(folder / f"bulletin_{row['directorate_code']}_{PERIOD}.pdf")
+        assert row["name_ar"] in own and row["name_fr"] in own
+        assert f"{float(row['score']):.2f}" in own
+    assert "الترتيب الجهوي" in regional and "Classement régional" in regional
+
+
+def test_bulletins_show_no_candidate_names_and_the_regional_no_ids(run):
+    table = read_table(RAW_DIR / PERIOD / "FES" / "exam_results.csv", "exam_results")
+    names = set(table.frame[table.columns["candidate_name"]].head(30))
+    ids = set(table.frame[table.columns["candidate_id"]].head(30))
+    texts = [pdf_text(p) for p in (run["folder"] / "bulletins").glob("*.pdf")]
+    assert not any(name in text for name in names for text in texts)
+    regional = pdf_text(run["folder"] / "bulletins" / f"bulletin_region_{PERIOD}.pdf")
+    assert not any(candidate in regional for candidate in ids)
+
+
+def test_outbox_holds_one_message_per_recipient_with_the_right_bulletins(run, reference):
+    messages = {}
+    for path in (run["folder"] / "outbox").glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        messages[message["To"].addresses[0].addr_spec] = message
+    assert set(messages) == set(reference.recipients["email"])
+    fes = messages["dp.fes@aref-fm.example"]
+    assert "نشرة" in fes["Subject"] and "Bulletin" in fes["Subject"] and fes["Message-ID"]
+    attached = {part.get_filename(): part.get_content() for part in fes.iter_attachments()}
+    assert set(attached) == {f"bulletin_FES_{PERIOD}.pdf", f"bulletin_region_{PERIOD}.pdf"}
+    assert (
+        attached[f"bulletin_FES_{PERIOD}.pdf"]
+        == (run["folder"] / "bulletins" / f"bulletin_FES_{PERIOD}.pdf").read_bytes()
+    )
+    region = messages["crsi@aref-fm.example"]
+    assert [p.get_filename() for p in region.iter_attachments()] == [f"bulletin_region_{PERIOD}.pdf"]
+    assert "Bonjour" in fes.get_body(("plain",)).get_content() and "السلام" in fes.get_body(("plain",)).get_content()
+
+
+def test_a_rerun_with_the_same_inputs_gives_the_same_files(run):
+    folder = run["folder"]
+    again = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    same = [p for p in run["first"] if p.parts[0] in ("quarantine",) or p.name == "rankings.csv"]
+    assert same and all(run["first"][p] == again[p] for p in same)
+    assert set(run["first"]) == set(again)
+    assert run["rerun"].deliveries == {"already_sent": 11}
+    assert run["summary"].deliveries == {"sent": 11} and run["summary"].errors == []
