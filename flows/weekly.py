@@ -1,8 +1,8 @@
 """The weekly flow: raw drops -> validated figures -> ranking -> bulletins -> outbox.
 
 Wiring only: each step is a plain function of `tasks/`; Prefect adds concurrency per
-directorate, logs and the run record. A directorate whose step fails is reported as missing
-with the error, and the others go on.
+directorate and per earlier period, logs and the run record. A directorate whose step fails is
+reported as missing with the error, and the others go on.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from nashra import progress
@@ -20,15 +20,12 @@ from nashra.reference import load_reference
 from tasks import outputs
 from tasks.bulletin_context import RunView
 from tasks.bulletins import render_bulletins
-from tasks.cross_checks import cross_checks
 from tasks.deliver import DEFAULT_SENDER, REGION, deliver_to_outbox, plan_letters
-from tasks.evaluate import PeriodResult, combined_rows, period_table, rule_context, scan_folders
-from tasks.figures import with_pass_flag
-from tasks.history import earlier_table
-from tasks.ingest import MISSING, DirectorateData, InputRecord, SourceData, load_directorate
-from tasks.manifest import build_manifest, input_records
+from tasks.evaluate import PeriodResult, period_findings, period_table, rule_context, scan_folders
+from tasks.history import earlier_periods, earlier_table
+from tasks.ingest import DirectorateData, InputRecord, SourceData, load_directorate
+from tasks.manifest import build_manifest, input_records, summary_rows
 
-TREND_WEEKS = 8
 quiet = dict(cache_policy=NO_CACHE, persist_result=False)
 
 
@@ -49,7 +46,7 @@ def ingest_directorate(code: str, folders, ctx) -> DirectorateData:
 
 
 @task(name="evaluate-earlier-period", **quiet)
-def evaluate_earlier(paths: RunPaths, reference, period: Period, folders):
+def evaluate_earlier(period: Period, paths: RunPaths, reference, folders):
     progress.report("history", str(period))
     return earlier_table(paths.raw_dir, reference, paths.reference_dir, period, folders, paths.state_dir)
 
@@ -60,7 +57,13 @@ def render(view: RunView, scopes: list[str], folder: Path):
     return render_bulletins(view, scopes, folder)
 
 
-def _failed(code: str, period: Period, error: Exception) -> DirectorateData:
+@task(name="deliver-outbox", **quiet)
+def deliver_outbox(reference, bulletins: dict[str, Path], period: Period, outbox: Path, sender: str):
+    progress.report("deliver", "outbox")
+    return deliver_to_outbox(plan_letters(reference, bulletins), period, reference, outbox, sender)
+
+
+def _crashed(code: str, period: Period, error: Exception) -> DirectorateData:
     """A directorate whose ingestion crashed: missing, with the error in its inputs."""
     sources = {}
     for source in ("exam_results", "voucher_ledger"):
@@ -69,7 +72,7 @@ def _failed(code: str, period: Period, error: Exception) -> DirectorateData:
     return DirectorateData(code, period, sources)
 
 
-@flow(name="weekly-bulletins", log_prints=True)
+@flow(name="weekly-bulletins")
 def weekly_bulletins(
     period: str | None = None,
     raw_dir: str | None = None,
@@ -81,111 +84,60 @@ def weekly_bulletins(
 ) -> RunSummary:
     """Bulletins of one ISO week (default: the week that has just ended)."""
     logger = get_run_logger()
-    defaults = RunPaths()
-    paths = RunPaths(
-        Path(raw_dir or defaults.raw_dir),
-        Path(reference_dir or defaults.reference_dir),
-        Path(out_dir or defaults.out_dir),
-        Path(state_dir or defaults.state_dir),
-    )
+    paths = RunPaths.with_defaults(raw_dir, reference_dir, out_dir, state_dir)
     p = Period.parse(period) if period else Period.last_complete()
     reference = load_reference(paths.reference_dir)
-    period_dir = paths.period_dir(str(p))
+    period_dir, errors = paths.period_dir(str(p)), []
     logger.info("Period %s (as of %s), raw drops in %s", p, p.as_of, paths.raw_dir)
 
     progress.report("scan", str(paths.raw_dir))
     folders = scan_folders(paths.raw_dir, p, reference.codes)
-    ctx = rule_context(reference, p)
-    futures = ingest_directorate.map(reference.codes, [folders] * len(reference.codes), [ctx] * len(reference.codes))
-    directorates, errors = {}, []
-    for code, future in zip(reference.codes, futures, strict=True):
+    ingested = ingest_directorate.map(reference.codes, unmapped(folders), unmapped(rule_context(reference, p)))
+    earlier = earlier_periods(p, reference.start_date)
+    tables = evaluate_earlier.map(earlier, unmapped(paths), unmapped(reference), unmapped(folders))
+
+    directorates = {}
+    for code, future in zip(reference.codes, ingested, strict=True):
         try:
             directorates[code] = future.result()
         except Exception as error:  # one directorate's failure never stops the others
             logger.error("Directorate %s could not be read: %s", code, error)
             errors.append(f"{code}: {error}")
-            directorates[code] = _failed(code, p, error)
+            directorates[code] = _crashed(code, p, error)
     current = PeriodResult(p, directorates, period_table(directorates, reference, p))
-
-    earlier = [q for q in p.recent(TREND_WEEKS)[:-1] if q.as_of >= reference.start_date]
-    if p.previous() not in earlier:
-        earlier.append(p.previous())
-    tables = evaluate_earlier.map([paths] * len(earlier), [reference] * len(earlier), earlier, [folders] * len(earlier))
-    history = [(q, f.result()) for q, f in zip(earlier, tables, strict=True)]
-    previous = dict(history)[p.previous()]
+    history = dict(zip(earlier, (f.result() for f in tables), strict=True))
 
     progress.report("figures", str(p))
-    table = current.table
-    rank_change = outputs.rank_change_of(table, previous)
-    ranking = outputs.ranking_frame(table, rank_change, reference, str(p))
-    present = [directorates[c] for c in current.present]
-    passing = reference.exams["passing_score"].astype(int).to_dict()
-    findings = cross_checks(
-        with_pass_flag(combined_rows(present, "exam_results"), passing),
-        combined_rows(present, "voucher_ledger"),
-        current.present,
-        table.loc[current.present],
-        previous[previous["data_status"] != MISSING],
-    )
-    written = {
-        period_dir / "rankings.csv": outputs.write_atomic(period_dir / "rankings.csv", outputs.rankings_csv(ranking))
-    }
-    written |= outputs.write_quarantine(period_dir / "quarantine", list(directorates.values()))
+    ranking = outputs.ranking_frame(current.table, history[p.previous()], reference, str(p))
+    findings = period_findings(current, history[p.previous()], reference)
+    written = outputs.write_tables(period_dir, ranking, list(directorates.values()))
 
     inputs = input_records(current, paths.raw_dir)
-    trend = [(q, t) for q, t in history if q >= p.recent(TREND_WEEKS)[0]] + [(p, table)]
+    trend = [*sorted(history.items()), (p, current.table)]
     view = RunView(
         reference, current, ranking, trend, findings, inputs, outputs.inputs_fingerprint(inputs), outputs.code_version()
     )
-    scopes = [REGION, *reference.codes]
-    bulletin_dir = period_dir / "bulletins"
-    bulletins, failed = render(view, scopes, bulletin_dir)
-    for scope, error in failed.items():
-        logger.error("Bulletin %s could not be rendered: %s", scope, error)
-        errors.append(f"bulletin {scope}: {error}")
-    for path in bulletins.values():
-        written[path] = outputs.sha256_file(path)
+    bulletins, failed = render(view, [REGION, *reference.codes], period_dir / "bulletins")
+    errors += [f"bulletin {scope}: {error}" for scope, error in failed.items()]
+    written |= {path: outputs.sha256_file(path) for path in bulletins.values()}
 
     deliveries = []
     if deliver == "outbox":
-        progress.report("deliver", "outbox")
-        deliveries = deliver_to_outbox(plan_letters(reference, bulletins), p, reference, period_dir / "outbox", sender)
+        deliveries = deliver_outbox(reference, bulletins, p, period_dir / "outbox", sender)
         errors += [f"delivery {d['recipient']}: {d['error']}" for d in deliveries if d["status"] == "failed"]
 
-    statuses = {
-        c: {"data_status": d.data_status, "data_period": str(d.data_period) if d.data_period else None}
-        for c, d in directorates.items()
-    }
     manifest = build_manifest(
-        p, inputs, folders[0].ignored, findings, paths.raw_dir, written, period_dir, deliveries, errors, statuses
+        p, inputs, folders[0].ignored, findings, paths.raw_dir, written, period_dir, deliveries, errors, current.table
     )
     outputs.write_atomic(period_dir / "manifest.json", outputs.manifest_json(manifest))
+    for error in errors:
+        logger.error(error)
     progress.report("done", str(period_dir))
-    logger.info("Wrote %d bulletins and %d outputs to %s", len(bulletins), len(written), period_dir)
     return RunSummary(
         period=str(p),
         out_dir=str(period_dir),
-        rows=[
-            {
-                "code": r.directorate_code,
-                "data_status": r.data_status,
-                "data_period": r.data_period,
-                "rank": r.rank,
-                "rank_change": r.rank_change,
-                "accepted": sum(
-                    i["rows_accepted"] or 0
-                    for i in inputs
-                    if i["directorate"] == r.directorate_code and i["status"] in ("accepted", "carried")
-                ),
-                "quarantined": sum(
-                    i["rows_quarantined"] or 0
-                    for i in inputs
-                    if i["directorate"] == r.directorate_code and i["status"] in ("accepted", "carried")
-                ),
-            }
-            for r in ranking.itertuples()
-        ],
+        rows=summary_rows(ranking, inputs),
         bulletins=len(bulletins),
-        deliveries={s: sum(d["status"] == s for d in deliveries) for s in {d["status"] for d in deliveries}},
+        deliveries={s: sum(d["status"] == s for d in deliveries) for s in sorted({d["status"] for d in deliveries})},
         errors=errors,
     )

@@ -22,5 +22,11 @@ class RunPaths:
     out_dir: Path = REPORTS_DIR
     state_dir: Path = STATE_DIR
 
+    @classmethod
+    def with_defaults(cls, raw_dir=None, reference_dir=None, out_dir=None, state_dir=None) -> RunPaths:
+        """Paths given as options (strings or None), the defaults filling the gaps."""
+        given = {"raw_dir": raw_dir, "reference_dir": reference_dir, "out_dir": out_dir, "state_dir": state_dir}
+        return cls(**{name: Path(value) for name, value in given.items() if value})
+
     def period_dir(self, period: str) -> Path:
         return self.out_dir / period

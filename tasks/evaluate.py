@@ -14,6 +14,7 @@ from nashra.periods import Period
 from nashra.reference import Reference
 from schemas.contracts import RuleContext
 from schemas.headers import EXAM_RESULTS, VOUCHER_LEDGER
+from tasks.cross_checks import Finding, cross_checks
 from tasks.discover import PeriodFolder, earlier_periods, scan_period
 from tasks.figures import FIGURES, directorate_figures, with_pass_flag
 from tasks.ingest import MISSING, DirectorateData, load_directorate
@@ -100,8 +101,14 @@ def evaluate_period(raw_dir, reference: Reference, period: Period, folders: list
     return PeriodResult(period, directorates, period_table(directorates, reference, period))
 
 
-def exam_rows_with_pass(result: PeriodResult, reference: Reference) -> pd.DataFrame:
-    """The period's accepted exam rows of present directorates, with `is_pass`."""
+def period_findings(result: PeriodResult, previous_table: pd.DataFrame, reference: Reference) -> list[Finding]:
+    """The cross-checks W1-W6 (SPEC §3) on the rows the directorates' figures use."""
     present = [result.directorates[c] for c in result.present]
     passing = reference.exams["passing_score"].astype(int).to_dict()
-    return with_pass_flag(combined_rows(present, EXAM_RESULTS), passing)
+    return cross_checks(
+        with_pass_flag(combined_rows(present, EXAM_RESULTS), passing),
+        combined_rows(present, VOUCHER_LEDGER),
+        result.present,
+        result.table.loc[result.present],
+        previous_table[previous_table["data_status"] != MISSING],
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,14 @@ from tasks.discover import PeriodFolder
 from tasks.evaluate import evaluate_period, folders_up_to
 from tasks.ingest import sha256_of
 from tasks.outputs import write_atomic
+
+TREND_WEEKS = 8
+
+
+def earlier_periods(period: Period, start: date, weeks: int = TREND_WEEKS) -> list[Period]:
+    """The periods before `period` that the trends show (from the programme start), and always the previous one."""
+    periods = [q for q in period.recent(weeks)[:-1] if q.as_of >= start]
+    return periods if period.previous() in periods else [*periods, period.previous()]
 
 
 @cache

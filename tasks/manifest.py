@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
+import pandas as pd
+
 from nashra.periods import Period
 from tasks.cross_checks import Finding
 from tasks.evaluate import PeriodResult
@@ -33,15 +35,22 @@ def build_manifest(
     period_dir: Path,
     deliveries: list[dict],
     errors: list[str],
-    statuses: dict,
+    table: pd.DataFrame,
 ) -> dict:
+    """The manifest of one run; `table` gives each directorate's data_status and data_period."""
     return {
         "period": str(period),
         "as_of": period.as_of.isoformat(),
         "generated_at": now_utc(),
         "code_version": code_version(),
         "fingerprint": inputs_fingerprint(inputs),
-        "directorates": statuses,
+        "directorates": {
+            code: {
+                "data_status": row.data_status,
+                "data_period": row.data_period if isinstance(row.data_period, str) else None,
+            }
+            for code, row in table[["data_status", "data_period"]].iterrows()
+        },
         "inputs": inputs,
         "ignored": [{**i, "path": relative(Path(i["path"]), raw_dir)} for i in ignored],
         "warnings": [f.to_dict() for f in findings],
@@ -52,3 +61,20 @@ def build_manifest(
         "deliveries": deliveries,
         "errors": errors,
     }
+
+
+def summary_rows(ranking, inputs: list[dict]) -> list[dict]:
+    """One line per directorate for the CLI: status, rows accepted and quarantined in the files used, rank."""
+    used = [i for i in inputs if i["status"] in ("accepted", "carried")]
+    return [
+        {
+            "code": r.directorate_code,
+            "data_status": r.data_status,
+            "data_period": r.data_period,
+            "rank": r.rank,
+            "rank_change": r.rank_change,
+            "accepted": sum(i["rows_accepted"] for i in used if i["directorate"] == r.directorate_code),
+            "quarantined": sum(i["rows_quarantined"] for i in used if i["directorate"] == r.directorate_code),
+        }
+        for r in ranking.itertuples()
+    ]

@@ -22,6 +22,7 @@ from nashra.paths import PROJECT_ROOT
 from nashra.reference import Reference
 from tasks.figures import FIGURES, RATES
 from tasks.ingest import DirectorateData
+from tasks.ranking import rank_change
 
 RANKING_COLUMNS = (
     "period",
@@ -53,10 +54,10 @@ def write_atomic(path: Path, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def ranking_frame(table: pd.DataFrame, rank_change: pd.Series, reference: Reference, period: str) -> pd.DataFrame:
+def ranking_frame(table: pd.DataFrame, previous: pd.DataFrame, reference: Reference, period: str) -> pd.DataFrame:
     """rankings.csv's rows: ranked directorates first (by rank), then the missing ones."""
     frame = table.copy()
-    frame["rank_change"] = rank_change
+    frame["rank_change"] = rank_change(table["rank"], previous["rank"])
     frame["period"] = period
     frame["directorate_code"] = frame.index
     frame["name_fr"] = reference.directorates["name_fr"]
@@ -150,8 +151,8 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def rank_change_of(table: pd.DataFrame, previous_table: pd.DataFrame) -> pd.Series:
-    """rank_change against the previous period's own ranking (SPEC §4)."""
-    from tasks.ranking import rank_change
-
-    return rank_change(table["rank"], previous_table["rank"])
+def write_tables(period_dir: Path, ranking: pd.DataFrame, directorates: list[DirectorateData]) -> dict[Path, str]:
+    """rankings.csv and quarantine/, atomically; returns {path: sha256}."""
+    path = period_dir / "rankings.csv"
+    written = {path: write_atomic(path, rankings_csv(ranking))}
+    return written | write_quarantine(period_dir / "quarantine", directorates)
