@@ -16,13 +16,13 @@ from nashra.paths import RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
 from nashra.periods import Period, PeriodError
 
 STAGES = {
-    "scan": "Recherche des fichiers",
-    "ingest": "Lecture et contrôle",
-    "history": "Semaines précédentes",
-    "figures": "Chiffres et classement",
-    "render": "Bulletins",
-    "deliver": "Envoi",
-    "done": "Terminé",
+    "scan": "looking for drops in",
+    "ingest": "reading and checking",
+    "history": "earlier period",
+    "figures": "figures and ranking",
+    "render": "rendering",
+    "deliver": "delivering to the",
+    "done": "done:",
 }
 
 
@@ -96,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
 
     console = Console(stderr=True)
     started = time.monotonic()
-    with console.status(f"Nashra {period}: démarrage de Prefect…") as status:
+    with console.status(f"Nashra {period}: starting Prefect…") as status:
 
         def show(stage: str, detail: str) -> None:
             status.update(f"Nashra {period}: {STAGES.get(stage, stage)} {detail}")

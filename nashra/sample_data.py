@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from nashra.periods import Period
+from schemas.headers import ALIASES, COLUMNS, EXAM_RESULTS, VOUCHER_LEDGER
 
 EXAM_CODES = ["MO-100", "MO-200", "MO-300", "MO-110", "MO-210", "MO-400", "MO-101", "MO-201"]
 FIRST = ["Mohamed", "Fatima", "Youssef", "Khadija", "Hassan", "Naima", "Rachid", "Samira", "Omar", "Latifa"]
@@ -88,23 +89,7 @@ HEADERS = {
         "status": "الحالة",
         "consumed_on": "تاريخ الاستهلاك",
     },
-    "en": {
-        name: name
-        for name in (
-            "candidate_id",
-            "candidate_name",
-            "establishment",
-            "exam_code",
-            "exam_date",
-            "score",
-            "passed",
-            "voucher_code",
-            "allocated_on",
-            "expires_on",
-            "status",
-            "consumed_on",
-        )
-    },
+    "en": {name: name for name in ALIASES},
 }
 STATUS_WORDS = {
     "fr": {
@@ -123,17 +108,8 @@ STATUS_WORDS = {
     },
 }
 PASSED_WORDS = {"fr": ("oui", "non"), "fr2": ("Réussi", "Échoué"), "ar": ("ناجح", "راسب"), "en": ("yes", "no")}
-EXAM_COLUMNS = [
-    "candidate_id",
-    "candidate_name",
-    "establishment",
-    "exam_code",
-    "exam_date",
-    "score",
-    "passed",
-    "voucher_code",
-]
-LEDGER_COLUMNS = ["voucher_code", "allocated_on", "expires_on", "status", "consumed_on", "candidate_id"]
+EXAM_COLUMNS = list(COLUMNS[EXAM_RESULTS])
+LEDGER_COLUMNS = list(COLUMNS[VOUCHER_LEDGER])
 
 
 @dataclass
