@@ -21,7 +21,7 @@ from tasks import outputs
 from tasks.bulletin_context import RunView
 from tasks.bulletins import render_bulletins
 from tasks.deliver import DEFAULT_SENDER, REGION, deliver_to_outbox, plan_letters
-from tasks.evaluate import PeriodResult, period_findings, period_table, rule_context, scan_folders
+from tasks.evaluate import assemble_period, rule_context, scan_folders
 from tasks.history import earlier_periods, earlier_table
 from tasks.ingest import DirectorateData, InputRecord, SourceData, load_directorate
 from tasks.manifest import build_manifest, input_records, summary_rows
@@ -104,12 +104,13 @@ def weekly_bulletins(
             logger.error("Directorate %s could not be read: %s", code, error)
             errors.append(f"{code}: {error}")
             directorates[code] = _crashed(code, p, error)
-    current = PeriodResult(p, directorates, period_table(directorates, reference, p))
     history = dict(zip(earlier, (f.result() for f in tables), strict=True))
 
     progress.report("figures", str(p))
+    with outputs.staged_folder(period_dir / "validation") as docs_dir:
+        current = assemble_period(directorates, reference, p, history, docs_dir)
+    findings = current.findings
     ranking = outputs.ranking_frame(current.table, history[p.previous()], reference, str(p))
-    findings = period_findings(current, history[p.previous()], reference)
     written = outputs.write_tables(period_dir, ranking, list(directorates.values()))
 
     inputs = input_records(current, paths.raw_dir)

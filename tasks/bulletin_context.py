@@ -109,6 +109,7 @@ def regional_context(view: RunView) -> dict:
         "quality": {r["directorate_code"]: _quality(view, r["directorate_code"]) for r in ranking},
         "warning_codes": sorted(labels.WARNINGS),
         "counts": {s: sum(r["data_status"] == s for r in ranking) for s in labels.DATA_STATUS},
+        "provisional_count": sum(bool(r["provisional"]) for r in ranking),
     }
 
 

@@ -20,6 +20,7 @@ class Finding:
     directorate: str
     count: int
     examples: tuple[str, ...]
+    severity: str = "warning"
 
     def to_dict(self) -> dict:
         return {**asdict(self), "examples": list(self.examples)}
@@ -98,24 +99,3 @@ def w6_attempt_after_pass(exams: pd.DataFrame) -> list[Finding]:
     keys = ["directorate", "candidate_id", "exam_code"]
     first_pass = exams["exam_date"].where(exams["is_pass"]).groupby([exams[k] for k in keys]).transform("min")
     return _findings("W6", exams[exams["exam_date"] > first_pass], _exam_rows)
-
-
-def cross_checks(
-    exams: pd.DataFrame,
-    ledger: pd.DataFrame,
-    both_sources: list[str],
-    figures: pd.DataFrame,
-    previous: pd.DataFrame,
-) -> list[Finding]:
-    """All findings, ordered by code then directorate; W1-W3 only where both sources are usable."""
-    paired_exams = exams[exams["directorate"].isin(both_sources)]
-    paired_ledger = ledger[ledger["directorate"].isin(both_sources)]
-    findings = [
-        *w1_voucher_not_in_ledger(paired_exams, paired_ledger),
-        *w2_voucher_not_consumed(paired_exams, paired_ledger),
-        *w3_consumed_without_exam(paired_exams, paired_ledger),
-        *w4_shared_voucher(ledger),
-        *w5_cumulative_fell(figures, previous),
-        *w6_attempt_after_pass(exams),
-    ]
-    return sorted(findings, key=lambda f: (f.code, f.directorate))

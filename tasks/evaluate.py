@@ -6,15 +6,18 @@ recent ones (for trends), so "as its own drops give them" (SPEC §4) holds by co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from pathlib import Path
 
 import pandas as pd
 
 from nashra.periods import Period
 from nashra.reference import Reference
 from schemas.contracts import RuleContext
-from schemas.headers import EXAM_RESULTS, VOUCHER_LEDGER
-from tasks.cross_checks import Finding, cross_checks
+from schemas.headers import COLUMNS, EXAM_RESULTS, VOUCHER_LEDGER
+from tasks import quality
+from tasks.cross_checks import Finding
 from tasks.discover import PeriodFolder, earlier_periods, scan_period
 from tasks.figures import FIGURES, directorate_figures, with_pass_flag
 from tasks.ingest import MISSING, DirectorateData, load_directorate
@@ -25,7 +28,8 @@ from tasks.ranking import rank
 class PeriodResult:
     period: Period
     directorates: dict[str, DirectorateData]
-    table: pd.DataFrame  # index code: data_status, data_period, rank, then FIGURES (NaN when missing)
+    table: pd.DataFrame  # index code: data_status, data_period, rank, provisional, then FIGURES
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def present(self) -> list[str]:
@@ -57,58 +61,62 @@ def combined_rows(directorates: list[DirectorateData], source: str) -> pd.DataFr
         if d.sources[source].usable
     ]
     if not frames:
-        columns = [
-            "row",
-            "directorate",
-            "voucher_code",
-            "status",
-            "exam_code",
-            "exam_date",
-            "score",
-            "candidate_id",
-            "allocated_on",
-            "expires_on",
-            "consumed_on",
-        ]
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=["row", *COLUMNS[source], "directorate"])
     return pd.concat(frames, ignore_index=True)
 
 
 def period_table(directorates: dict[str, DirectorateData], reference: Reference, period: Period) -> pd.DataFrame:
-    """Status, rank and figures for every directorate of the reference, in reference order."""
+    """Status and figures of every directorate of the reference, in reference order (no rank yet)."""
     present = [d for d in directorates.values() if d.data_status != MISSING]
     codes = pd.Index([d.code for d in present], name="code")
     exams = combined_rows(present, EXAM_RESULTS)
     ledger = combined_rows(present, VOUCHER_LEDGER)
-    passing = reference.exams["passing_score"].astype(int).to_dict()
-    figures = directorate_figures(exams, ledger, reference.targets.reindex(codes), period, passing)
+    figures = directorate_figures(exams, ledger, reference.targets.reindex(codes), period, _passing(reference))
     table = pd.DataFrame(index=pd.Index(reference.codes, name="code"))
     table["data_status"] = [directorates[c].data_status for c in table.index]
     table["data_period"] = [
         str(directorates[c].data_period) if directorates[c].data_period else None for c in table.index
     ]
-    table["rank"] = rank(figures).reindex(table.index)
     table = table.join(figures[list(FIGURES)])
     table["beneficiaries_target"] = reference.targets.reindex(table.index)
     return table
 
 
+def _passing(reference: Reference) -> dict[str, int]:
+    return reference.exams["passing_score"].astype(int).to_dict()
+
+
+def assemble_period(
+    directorates: dict[str, DirectorateData],
+    reference: Reference,
+    period: Period,
+    history: dict[Period, pd.DataFrame] | None = None,
+    docs_dir: Path | None = None,
+) -> PeriodResult:
+    """Figures, quality findings and ranking of a period from its directorates' data.
+
+    With `history` (earlier periods' tables) the trend checks run too; with `docs_dir` the
+    quality report is written there as Data Docs. Provisional directorates are not ranked.
+    """
+    table = period_table(directorates, reference, period)
+    present = [d for d in directorates.values() if d.data_status != MISSING]
+    exams = with_pass_flag(combined_rows(present, EXAM_RESULTS), _passing(reference))
+    facts, counted = quality.period_facts(present, table, exams, combined_rows(present, VOUCHER_LEDGER))
+    if history is not None:
+        trend, w5 = quality.trend_facts(table, history, period)
+        facts, counted = facts.join(trend), counted + w5
+    run_time = datetime.combine(period.as_of, time(0), tzinfo=UTC)
+    findings = quality.assess(facts, counted, table, f"quality-{period}", history is not None, docs_dir, run_time)
+    blocked = quality.provisional(findings)
+    table.insert(2, "provisional", [";".join(blocked.get(c, [])) or None for c in table.index])
+    ranked = table[(table["data_status"] != MISSING) & table["provisional"].isna()]
+    table.insert(2, "rank", rank(ranked).reindex(table.index))
+    return PeriodResult(period, directorates, table, findings)
+
+
 def evaluate_period(raw_dir, reference: Reference, period: Period, folders: list[PeriodFolder]) -> PeriodResult:
-    """Everything a run needs to know about `period`, read from its drops (plain, no Prefect)."""
+    """A period as its own drops give it (plain, no Prefect): used for the earlier periods."""
     own = folders_up_to(folders, period)
     ctx = rule_context(reference, period)
     directorates = {code: load_directorate(code, own, ctx) for code in reference.codes}
-    return PeriodResult(period, directorates, period_table(directorates, reference, period))
-
-
-def period_findings(result: PeriodResult, previous_table: pd.DataFrame, reference: Reference) -> list[Finding]:
-    """The cross-checks W1-W6 (SPEC §3) on the rows the directorates' figures use."""
-    present = [result.directorates[c] for c in result.present]
-    passing = reference.exams["passing_score"].astype(int).to_dict()
-    return cross_checks(
-        with_pass_flag(combined_rows(present, EXAM_RESULTS), passing),
-        combined_rows(present, VOUCHER_LEDGER),
-        result.present,
-        result.table.loc[result.present],
-        previous_table[previous_table["data_status"] != MISSING],
-    )
+    return assemble_period(directorates, reference, period)

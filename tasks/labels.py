@@ -66,7 +66,18 @@ WARNINGS = {
     "W4": ("قسيمة مسجلة لدى أكثر من مديرية", "voucher présent chez plusieurs directions"),
     "W5": ("تراجع في عدد تراكمي مقارنة بالأسبوع السابق", "baisse d'un cumul par rapport à la semaine précédente"),
     "W6": ("محاولة جديدة بعد النجاح في نفس الامتحان", "nouvelle tentative après réussite au même examen"),
+    "P1": ("قسيمات مستهلكة أكثر من الامتحانات المجتازة", "plus de vouchers consommés que d'examens passés"),
+    "P2": ("نسبة إشهاد بعيدة عن مستواها في الأسابيع الأخيرة", "taux de certification loin de son niveau récent"),
+    "P3": ("عدد امتحانات الأسبوع بعيد عن المعتاد", "volume d'examens de la semaine hors de l'habituel"),
+    "E1": ("أكثر من نصف أسطر ملف معزولة", "plus de la moitié des lignes d'un fichier en quarantaine"),
 }
+
+SEVERITY = {
+    "warning": ("تنبيه", "avertissement"),
+    "error": ("خطأ: أرقام مؤقتة", "erreur : chiffres provisoires"),
+}
+
+PROVISIONAL = ("بيانات مؤقتة", "données provisoires")
 
 COLUMNS = {
     "candidate_id": ("رقم التأجير", "PPR"),

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,13 +63,16 @@ def ranking_frame(table: pd.DataFrame, previous: pd.DataFrame, reference: Refere
     frame["directorate_code"] = frame.index
     frame["name_fr"] = reference.directorates["name_fr"]
     frame["name_ar"] = reference.directorates["name_ar"]
+    frame["provisional"] = table["provisional"]
     frame["_order"] = frame["rank"].astype("Float64").fillna(len(frame) + 1)
     frame = frame.sort_values(["_order", "directorate_code"], kind="mergesort")
-    return frame[list(RANKING_COLUMNS)].reset_index(drop=True)
+    # `provisional` travels to the bulletins; rankings.csv keeps the spec's columns.
+    return frame[[*RANKING_COLUMNS, "provisional"]].reset_index(drop=True)
 
 
 def rankings_csv(frame: pd.DataFrame) -> bytes:
     """Rates as fractions with 6 decimals, score with 2, counts as integers, unknowns empty."""
+    frame = frame[list(RANKING_COLUMNS)]
     text = frame.astype(object).copy()
     for column in frame.columns:
         values = frame[column]
@@ -142,9 +146,22 @@ def relative(path: Path, base: Path) -> str:
         return str(path)
 
 
-def clear_folder(folder: Path) -> None:
-    if folder.exists():
-        shutil.rmtree(folder)
+@contextmanager
+def staged_folder(final: Path):
+    """A folder written under a temporary name, then swapped in whole for `final` on success."""
+    staging = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = final.with_name(f".{final.name}.{os.getpid()}.old")
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def sha256_file(path: Path) -> str:

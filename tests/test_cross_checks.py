@@ -3,7 +3,6 @@
 import pandas as pd
 
 from tasks.cross_checks import (
-    cross_checks,
     w1_voucher_not_in_ledger,
     w2_voucher_not_consumed,
     w3_consumed_without_exam,
@@ -84,11 +83,3 @@ def test_w5_is_silent_when_the_directorate_was_missing_before():
 def test_w6_attempt_after_a_pass_at_the_same_exam():
     [finding] = w6_attempt_after_pass(EXAMS)
     assert (finding.directorate, finding.count, finding.examples) == ("FES", 1, ("ligne 3 : V2",))
-
-
-def test_w1_to_w3_need_both_sources_and_nothing_is_deleted():
-    figures = pd.DataFrame({"exams_taken": [4, 1], "vouchers_allocated": [5, 2]}, index=["FES", "MEK"])
-    untouched = EXAMS.copy()
-    findings = cross_checks(EXAMS, LEDGER, ["MEK"], figures, figures.iloc[0:0])
-    assert {(f.code, f.directorate) for f in findings} == {("W4", "FES"), ("W4", "MEK"), ("W6", "FES")}
-    assert EXAMS.equals(untouched)
