@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--deliver", choices=["outbox", "none"], default="outbox")
     run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
 
+    check = commands.add_parser("check", help="check one file before sending it (Arabic and French)")
+    check.add_argument("file", type=Path)
+    check.add_argument("--source", choices=["exam_results", "voucher_ledger"])
+    check.add_argument("--directorate", help="the directorate code the file is for")
+    check.add_argument("--period", help="ISO week the file is for (default: the last complete week)")
+    check.add_argument("--reference-dir", type=Path, default=REFERENCE_DIR)
+
     sample = commands.add_parser("sample-data", help="write the deterministic sample drops")
     sample.add_argument("--out", type=Path, default=RAW_DIR)
     sample.add_argument("--last", type=_period, default=Period.parse("2026-W47"))
@@ -62,7 +69,34 @@ def main(argv: list[str] | None = None) -> int:
         files = generate(args.out, args.last, weeks=args.weeks, seed=args.seed)
         print(f"{len(files)} files written under {args.out}")
         return 0
+    if args.command == "check":
+        return _check(args)
     return _run(args)
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Exit 0 when the file would be used, 1 when it would be rejected, 2 for a wrong call."""
+    from nashra.reference import ReferenceError, load_reference
+    from tasks.check import check_file, guess_source, render_report
+
+    try:
+        period = Period.parse(args.period) if args.period else Period.last_complete()
+        reference = load_reference(args.reference_dir)
+    except (PeriodError, ReferenceError) as error:
+        return _fail(str(error))
+    source = args.source or guess_source(args.file)
+    if source is None:
+        return _fail(f"{args.file.name}: say which file it is with --source exam_results|voucher_ledger")
+    if args.directorate and args.directorate.upper() not in reference.codes:
+        return _fail(f"unknown directorate {args.directorate!r} (known: {', '.join(reference.codes)})")
+    if not args.file.is_file():
+        return _fail(f"file not found: {args.file}")
+    report = check_file(args.file, source, period, reference)
+    if args.directorate:
+        name = reference.directorates.loc[args.directorate.upper()]
+        print(f"{name['name_ar']} — {name['name_fr']}")
+    print(render_report(report))
+    return 0 if report.usable else 1
 
 
 def _fail(message: str) -> int:

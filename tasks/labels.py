@@ -112,3 +112,35 @@ def reason(key: str) -> tuple[str, str]:
     column_ar, column_fr = COLUMNS.get(column, (column, column))
     rule_ar, rule_fr = RULES.get(rule, (rule, rule))
     return f"{column_ar}: {rule_ar}", f"{column_fr} : {rule_fr}"
+
+
+FIXES = {
+    "missing": ("املأ الخانة الفارغة", "remplir la cellule vide"),
+    "invalid": ("صحح القيمة حسب الصيغة المطلوبة", "corriger la valeur selon le format attendu"),
+    "date.invalid": ("اكتب التاريخ على شكل يوم/شهر/سنة مثل 27/09/2026", "écrire la date JJ/MM/AAAA, ex. 27/09/2026"),
+    "unknown": ("استعمل رمز امتحان من الفهرس مثل MO-200", "utiliser un code du catalogue, ex. MO-200"),
+    "after_as_of": (
+        "تحقق من التاريخ: لا يمكن أن يكون بعد تاريخ الوضعية",
+        "vérifier la date : elle ne peut dépasser la date d'arrêté",
+    ),
+    "before_start": ("تحقق من التاريخ: قبل انطلاق البرنامج", "vérifier la date : antérieure au début du programme"),
+    "out_of_range": ("النقطة عدد صحيح من 0 إلى 1000", "la note est un entier de 0 à 1000"),
+    "disagrees": (
+        "صحح النتيجة أو النقطة: ناجح إذا كانت النقطة 700 أو أكثر",
+        "corriger le résultat ou la note : réussi si note ≥ 700",
+    ),
+    "conflict": ("احذف الأسطر المكررة واحتفظ بالسطر الصحيح فقط", "ne garder qu'une ligne, la bonne, par voucher"),
+    "before_allocation": ("تاريخ انتهاء الصلاحية بعد تاريخ التخصيص", "la date d'expiration suit la date d'attribution"),
+    "not_consumed": (
+        "احذف تاريخ الاستهلاك أو غير الحالة إلى مستهلكة",
+        "vider la date de consommation ou passer le statut à « consommé »",
+    ),
+}
+
+
+def fix(key: str) -> tuple[str, str]:
+    """(Arabic, French) advice for a quarantine reason key such as `exam_date.invalid`."""
+    column, _, rule = key.partition(".")
+    if rule == "invalid" and column in ("exam_date", "allocated_on", "expires_on", "consumed_on"):
+        return FIXES["date.invalid"]
+    return FIXES.get(rule, FIXES["invalid"])

@@ -22,7 +22,12 @@ SEPARATORS = (",", ";")
 
 
 class UnreadableFile(ValueError):
-    """The file cannot be used; the message says why in words its sender can act on."""
+    """The file cannot be used; the message (French, with `arabic` beside it) says why in words
+    its sender can act on."""
+
+    def __init__(self, message: str, arabic: str = "تعذرت قراءة الملف"):
+        super().__init__(message)
+        self.arabic = arabic
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ def read_table(path: Path, source: str) -> RawTable:
     path = Path(path)
     data = path.read_bytes()
     if not data.strip():
-        raise UnreadableFile("le fichier est vide (empty file)")
+        raise UnreadableFile("le fichier est vide", "الملف فارغ")
     if path.suffix.lower() == ".xlsx":
         rows = _xlsx_rows(data)
         index = _header_index(rows, source)
@@ -51,9 +56,14 @@ def read_table(path: Path, source: str) -> RawTable:
 
 def _read_csv(data: bytes, source: str) -> RawTable:
     if data.startswith(b"PK\x03\x04"):
-        raise UnreadableFile("ce fichier est un classeur Excel enregistré sous un nom .csv : le renommer en .xlsx")
+        raise UnreadableFile(
+            "ce fichier est un classeur Excel enregistré sous un nom .csv : le renommer en .xlsx",
+            "هذا الملف مصنف إكسل يحمل اسما بامتداد csv: غير امتداده إلى xlsx",
+        )
     if b"\x00" in data[:8192]:
-        raise UnreadableFile("ce fichier n'est pas un fichier texte CSV (contenu binaire)")
+        raise UnreadableFile(
+            "ce fichier n'est pas un fichier texte CSV (contenu binaire)", "هذا الملف ليس ملفا نصيا من نوع CSV"
+        )
     try:
         text, encoding = data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -84,7 +94,10 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as error:  # calamine raises several kinds for damaged files
-        raise UnreadableFile(f"le classeur Excel ne peut pas être ouvert (fichier endommagé ?) : {error}") from None
+        raise UnreadableFile(
+            f"le classeur Excel ne peut pas être ouvert (fichier endommagé ?) : {error}",
+            "تعذر فتح مصنف إكسل (ملف تالف؟): المرجو حفظه من جديد وإعادة إرساله",
+        ) from None
     return [[_cell_text(value) for value in row] for row in rows]
 
 
@@ -115,12 +128,9 @@ def _from_rows(header: list, body: list[list], header_row: int, source: str) -> 
     """Keep the non-empty rows below the header, numbered as in the file, and map the columns."""
     width = max([len(header), *(len(r) for r in body)]) if body else len(header)
     labels = _labels([str(c).strip() for c in header] + [""] * (width - len(header)))
-    frame = pd.DataFrame(
-        [list(r) + [""] * (width - len(r)) for r in body],
-        columns=labels,
-        index=pd.RangeIndex(header_row + 1, header_row + 1 + len(body), name="row"),
-        dtype=object,
-    ).fillna("")
+    frame = pd.DataFrame(body, dtype=object).reindex(columns=range(width)).astype(object).fillna("")  # pads short rows
+    frame.columns = labels
+    frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body), name="row")
     frame = frame.apply(lambda column: column.astype(str).str.strip())
     frame = frame[(frame != "").any(axis=1)]
     matched = match_header(labels, source)
@@ -129,7 +139,8 @@ def _from_rows(header: list, body: list[list], header_row: int, source: str) -> 
     if missing:
         raise UnreadableFile(
             f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} "
-            f"(colonnes trouvées : {', '.join(label for label in labels if label) or 'aucune'})"
+            f"(colonnes trouvées : {', '.join(label for label in labels if label) or 'aucune'})",
+            f"أعمدة إلزامية غير موجودة: {', '.join(missing)}. أضف هذه الأعمدة بأسمائها المعتادة ثم أعد الإرسال",
         )
     return RawTable(frame, columns, header_row)
 
@@ -149,5 +160,6 @@ def _no_header(source: str) -> UnreadableFile:
     expected = ", ".join(COLUMNS[source])
     return UnreadableFile(
         f"aucune ligne d'en-tête trouvée dans les {HEADER_SEARCH_ROWS} premières lignes "
-        f"(colonnes attendues pour {source} : {expected})"
+        f"(colonnes attendues pour {source} : {expected})",
+        f"لم يعثر على سطر العناوين في أول {HEADER_SEARCH_ROWS} سطرا: يجب أن يحمل الملف عناوين الأعمدة",
     )

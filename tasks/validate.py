@@ -21,6 +21,7 @@ class ValidatedTable:
     accepted: pd.DataFrame  # canonical typed columns, index = row number
     quarantine: pd.DataFrame  # row, reasons, then the file's original columns
     reason_counts: dict[str, int] = field(default_factory=dict)  # `column.rule` -> rows
+    reason_rows: dict[str, list[int]] = field(default_factory=dict)  # `column.rule` -> row numbers
     rows_read: int = 0
     rows_duplicate: int = 0
 
@@ -48,11 +49,13 @@ def validate_table(raw: RawTable, source: str, ctx: RuleContext) -> ValidatedTab
     found = _keep_first_reason_per_column(pd.concat(issues, ignore_index=True))
 
     bad = found["row"].unique()
+    keys = found.assign(key=_reason_keys(found)).drop_duplicates(["row", "key"]).sort_values("row")
     quarantine = _quarantine_frame(rows, raw.columns, found, ctx)
     return ValidatedTable(
         accepted=typed.drop(index=bad),
         quarantine=quarantine,
-        reason_counts=_reason_keys(found).value_counts().sort_index().to_dict(),
+        reason_counts=keys["key"].value_counts().sort_index().to_dict(),
+        reason_rows={key: rows["row"].tolist() for key, rows in keys.groupby("key")},
         rows_read=len(frame),
         rows_duplicate=int(duplicate.sum()),
     )
