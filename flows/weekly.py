@@ -25,6 +25,7 @@ from tasks.evaluate import assemble_period, rule_context, scan_folders
 from tasks.history import earlier_periods, earlier_table
 from tasks.ingest import DirectorateData, InputRecord, SourceData, load_directorate
 from tasks.manifest import build_manifest, input_records, summary_rows
+from tasks.receipts import plan_receipts
 
 quiet = dict(cache_policy=NO_CACHE, persist_result=False)
 
@@ -58,9 +59,9 @@ def render(view: RunView, scopes: list[str], folder: Path):
 
 
 @task(name="deliver-outbox", **quiet)
-def deliver_outbox(reference, bulletins: dict[str, Path], period: Period, outbox: Path, sender: str):
+def deliver_outbox(letters: list, period: Period, outbox: Path, sender: str):
     progress.report("deliver", "outbox")
-    return deliver_to_outbox(plan_letters(reference, bulletins), period, reference, outbox, sender)
+    return deliver_to_outbox(letters, period, outbox, sender)
 
 
 def _crashed(code: str, period: Period, error: Exception) -> DirectorateData:
@@ -124,7 +125,9 @@ def weekly_bulletins(
 
     deliveries = []
     if deliver == "outbox":
-        deliveries = deliver_outbox(reference, bulletins, p, period_dir / "outbox", sender)
+        letters = plan_letters(reference, bulletins, p)
+        letters += plan_receipts(reference, p, directorates, period_dir / "quarantine")
+        deliveries = deliver_outbox(letters, p, period_dir / "outbox", sender)
         errors += [f"delivery {d['recipient']}: {d['error']}" for d in deliveries if d["status"] == "failed"]
 
     manifest = build_manifest(

@@ -126,11 +126,17 @@ def test_bulletins_show_no_candidate_names_and_the_regional_no_ids(run):
     assert not any(candidate in regional for candidate in ids)
 
 
-def test_outbox_holds_one_message_per_recipient_with_the_right_bulletins(run, reference):
+def outbox(run, kind: str) -> dict:
     messages = {}
     for path in (run["folder"] / "outbox").glob("*.eml"):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        messages[message["To"].addresses[0].addr_spec] = message
+        if message["X-Nashra-Kind"] == kind:
+            messages[message["To"].addresses[0].addr_spec] = message
+    return messages
+
+
+def test_outbox_holds_one_message_per_recipient_with_the_right_bulletins(run, reference):
+    messages = outbox(run, "bulletin")
     assert set(messages) == set(reference.recipients["email"])
     fes = messages["dp.fes@aref-fm.example"]
     assert "نشرة" in fes["Subject"] and "Bulletin" in fes["Subject"] and fes["Message-ID"]
@@ -151,5 +157,21 @@ def test_a_rerun_with_the_same_inputs_gives_the_same_files(run):
     same = [p for p in run["first"] if p.parts[0] in ("quarantine",) or p.name == "rankings.csv"]
     assert same and all(run["first"][p] == again[p] for p in same)
     assert set(run["first"]) == set(again)
-    assert run["rerun"].deliveries == {"already_sent": 11}
-    assert run["summary"].deliveries == {"sent": 11} and run["summary"].errors == []
+    assert run["rerun"].deliveries == {"already_sent": 20}
+    assert run["summary"].deliveries == {"sent": 20} and run["summary"].errors == []
+
+
+def test_receipts_carry_only_their_directorates_rows(run, reference):
+    receipts = outbox(run, "receipt")
+    tao = receipts["dp.taounate@aref-fm.example"]
+    body = tao.get_body(("plain",)).get_content()
+    assert "rejeté" in body and "مرفوض" in body and "score" in body
+    names = [part.get_filename() for part in tao.iter_attachments()]
+    assert names and all(name.startswith("TAO_") for name in names)
+    scope_of = dict(zip(reference.recipients["email"], reference.recipients["scope"], strict=True))
+    assert len(receipts) >= 2
+    for address, message in receipts.items():
+        others = [code for code in reference.codes if code != scope_of[address]]
+        for part in message.iter_attachments():  # sample voucher codes carry their directorate: VCH-FES-00012
+            text = part.get_content()
+            assert not any(f"-{code}-" in text or f"VCH{code}" in text for code in others), part.get_filename()
