@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from nashra import progress
@@ -26,6 +27,7 @@ from tasks.history import earlier_periods, earlier_table
 from tasks.ingest import DirectorateData, InputRecord, SourceData, load_directorate
 from tasks.manifest import build_manifest, input_records, summary_rows
 from tasks.receipts import plan_receipts
+from tasks.register import register_counts, submission_register
 
 quiet = dict(cache_policy=NO_CACHE, persist_result=False)
 
@@ -62,6 +64,19 @@ def render(view: RunView, scopes: list[str], folder: Path):
 def deliver_outbox(letters: list, period: Period, outbox: Path, sender: str):
     progress.report("deliver", "outbox")
     return deliver_to_outbox(letters, period, outbox, sender)
+
+
+def publish_register(period: Period, register: list[dict]) -> None:
+    """The submission register as a Prefect table artifact, one key per period."""
+    counts = register_counts(register)
+    create_table_artifact(
+        key=f"submissions-{str(period).lower()}",
+        table=[
+            {k: r[k] for k in ("directorate", "source", "received", "outcome", "used_period", "replaced")}
+            for r in register
+        ],
+        description=f"Submissions {period}: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+    )
 
 
 def _crashed(code: str, period: Period, error: Exception) -> DirectorateData:
@@ -114,10 +129,20 @@ def weekly_bulletins(
     ranking = outputs.ranking_frame(current.table, history[p.previous()], reference, str(p))
     written = outputs.write_tables(period_dir, ranking, list(directorates.values()))
 
+    register = submission_register(directorates, folders[0], paths.state_dir)
+    publish_register(p, register)
     inputs = input_records(current, paths.raw_dir)
     trend = [*sorted(history.items()), (p, current.table)]
     view = RunView(
-        reference, current, ranking, trend, findings, inputs, outputs.inputs_fingerprint(inputs), outputs.code_version()
+        reference,
+        current,
+        ranking,
+        trend,
+        findings,
+        inputs,
+        outputs.inputs_fingerprint(inputs),
+        outputs.code_version(),
+        register,
     )
     bulletins, failed = render(view, [REGION, *reference.codes], period_dir / "bulletins")
     errors += [f"bulletin {scope}: {error}" for scope, error in failed.items()]
@@ -132,7 +157,7 @@ def weekly_bulletins(
 
     manifest = build_manifest(
         p, inputs, folders[0].ignored, findings, paths.raw_dir, written, period_dir, deliveries, errors, current.table
-    )
+    ) | {"register": register, "register_counts": register_counts(register)}
     outputs.write_atomic(period_dir / "manifest.json", outputs.manifest_json(manifest))
     for error in errors:
         logger.error(error)

@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--last", type=_period, default=Period.parse("2026-W47"))
     sample.add_argument("--weeks", type=int, default=6)
     sample.add_argument("--seed", type=int, default=2026)
+    sample.add_argument("--clean", action="store_true", help="no faulty rows or drops")
     return parser
 
 
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sample-data":
         from nashra.sample_data import generate
 
-        files = generate(args.out, args.last, weeks=args.weeks, seed=args.seed)
+        files = generate(args.out, args.last, weeks=args.weeks, seed=args.seed, clean=args.clean)
         print(f"{len(files)} files written under {args.out}")
         return 0
     if args.command == "check":

@@ -316,9 +316,18 @@ def _write_xlsx(path: Path, header: list, body: list, title: str | None) -> None
 
 
 def generate(
-    out_dir: Path, last: Period, weeks: int = 6, seed: int = 2026, start: date = date(2026, 9, 1)
+    out_dir: Path,
+    last: Period,
+    weeks: int = 6,
+    seed: int = 2026,
+    start: date = date(2026, 9, 1),
+    clean: bool = False,
 ) -> list[Path]:
-    """Write `weeks` weekly drops ending with `last` under `out_dir`; returns the files written."""
+    """Write `weeks` weekly drops ending with `last` under `out_dir`; returns the files written.
+
+    `clean` leaves out every fault (broken rows, the missing, rejected and doubled drops): the
+    same programme as the clerks would send it with no mistake, on which no check should fire.
+    """
     from nashra.paths import REFERENCE_DIR
     from nashra.reference import load_reference
 
@@ -329,20 +338,22 @@ def generate(
         rng = random.Random(f"{seed}-{code}")
         style = STYLES[code]
         attempts, vouchers = simulate(code, int(reference.targets[code]), start, periods[-1].as_of, rng)
-        inject_errors(attempts, vouchers, rng)
+        if not clean:
+            inject_errors(attempts, vouchers, rng)
         for number, period in enumerate(periods):
-            if code == "BOU" and number == 0:
+            faults = not clean
+            if faults and code == "BOU" and number == 0:
                 continue  # Boulemane sent nothing the first week: missing
             folder = Path(out_dir) / str(period) / style.get("folder", code)
             exams = exam_rows(attempts, period.as_of)
-            broken = "score" if code == "TAO" and period == last else None  # rejected: no score column
+            broken = "score" if faults and code == "TAO" and period == last else None  # rejected: no score column
             write_file(folder / "exam_results", EXAM_COLUMNS, exams, style, drop_column=broken)
-            if not (code == "BOU" and period == last):  # Boulemane's ledger is late: carried over
-                stale = code in ("HAJ", "TAZ")
+            if not (faults and code == "BOU" and period == last):  # Boulemane's ledger is late: carried over
+                stale = faults and code in ("HAJ", "TAZ")
                 write_file(folder / "voucher_ledger", LEDGER_COLUMNS, ledger_rows(vouchers, period.as_of, stale), style)
-            if code == "IFR" and number == 3:  # sent twice, in two formats: both ignored
+            if faults and code == "IFR" and number == 3:  # sent twice, in two formats: both ignored
                 write_file(folder / "exam_results", EXAM_COLUMNS, exams, {**STYLES["SEF"], "title": None})
-            if code == "TAZ" and period == last:
+            if faults and code == "TAZ" and period == last:
                 (folder / "notes.txt").write_text("Fichiers envoyés par le service informatique.\n", encoding="utf-8")
             written.extend(sorted(folder.iterdir()))
     return written

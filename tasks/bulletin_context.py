@@ -6,7 +6,7 @@ aggregates and voucher codes, never candidate names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -18,6 +18,7 @@ from tasks.cross_checks import Finding
 from tasks.evaluate import PeriodResult
 from tasks.figures import FIGURES, expiring_within_30_days, region_figures, with_pass_flag
 from tasks.ingest import MISSING
+from tasks.register import register_counts
 
 EXPIRING_LISTED = 40
 
@@ -34,6 +35,7 @@ class RunView:
     inputs: list[dict]
     fingerprint: str
     code_version: str
+    register: list[dict] = field(default_factory=list)  # the submission register of the period
 
 
 def _row(series: pd.Series) -> dict:
@@ -110,6 +112,8 @@ def regional_context(view: RunView) -> dict:
         "warning_codes": sorted(labels.WARNINGS),
         "counts": {s: sum(r["data_status"] == s for r in ranking) for s in labels.DATA_STATUS},
         "provisional_count": sum(bool(r["provisional"]) for r in ranking),
+        "register": {(r["directorate"], r["source"]): r for r in view.register},
+        "register_counts": register_counts(view.register) if view.register else None,
     }
 
 

@@ -27,8 +27,8 @@ class PeriodFolder:
     drops: dict[tuple[str, str], Drop] = field(default_factory=dict)  # (code, source) -> drop
     ignored: list[dict[str, str]] = field(default_factory=list)  # path, reason
 
-    def ignore(self, path: Path, reason: str) -> None:
-        self.ignored.append({"path": str(path), "reason": reason})
+    def ignore(self, path: Path, reason: str, directorate: str | None = None, source: str | None = None) -> None:
+        self.ignored.append({"path": str(path), "reason": reason, "directorate": directorate, "source": source})
 
 
 def scan_period(raw_dir: Path, period: Period, codes: list[str]) -> PeriodFolder:
@@ -69,6 +69,8 @@ def _scan_directorate(folder: PeriodFolder, directory: Path, code: str) -> None:
                     path,
                     f"{source} envoyé en plusieurs fichiers ({', '.join(p.name for p in paths)}) : "
                     "n'en garder qu'un ; la source est traitée comme non envoyée",
+                    code,
+                    source,
                 )
 
 

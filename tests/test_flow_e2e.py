@@ -175,3 +175,28 @@ def test_receipts_carry_only_their_directorates_rows(run, reference):
         for part in message.iter_attachments():  # sample voucher codes carry their directorate: VCH-FES-00012
             text = part.get_content()
             assert not any(f"-{code}-" in text or f"VCH{code}" in text for code in others), part.get_filename()
+
+
+def test_the_quality_report_and_the_register_are_written(run, manifest):
+    docs = run["folder"] / "validation"
+    assert (docs / "index.html").is_file()
+    pages = [p.read_text(encoding="utf-8") for p in (docs / "validations").rglob("*.html")]
+    assert pages and any("W1" in page and "quarantine_share" in page for page in pages)
+    assert manifest["register_counts"] == {
+        "expected": 18,
+        "received": 17,
+        "accepted": 16,
+        "rejected": 1,
+        "carried": 1,
+        "missing": 0,
+        "replaced": 0,
+    }
+    severities = {w["severity"] for w in manifest["warnings"]}
+    assert severities == {"warning"}
+
+
+def test_the_register_is_a_prefect_artifact(run):
+    from prefect.artifacts import Artifact
+
+    artifact = Artifact.get(key=f"submissions-{PERIOD.lower()}")
+    assert artifact is not None and "TAO" in str(artifact.data)
