@@ -13,7 +13,7 @@ import pandas as pd
 from nashra.periods import Period
 from nashra.reference import Reference
 from schemas.headers import EXAM_RESULTS, VOUCHER_LEDGER
-from tasks import labels
+from tasks import comparison, labels
 from tasks.cross_checks import Finding
 from tasks.evaluate import PeriodResult
 from tasks.figures import FIGURES, expiring_within_30_days, region_figures, with_pass_flag
@@ -53,6 +53,12 @@ def _common(view: RunView) -> dict:
         "code_version": view.code_version,
         "labels": labels,
         "figure_names": FIGURES,
+        "median": comparison.regional_median(view.ranking),
+        "expected_progress": comparison.expected_progress(
+            period.as_of, view.reference.start_date, view.reference.phase_deadline
+        ),
+        "phase_deadline": view.reference.phase_deadline,
+        "small_numbers": comparison.SMALL_NUMBERS,
     }
 
 
@@ -61,8 +67,9 @@ def region_of(table: pd.DataFrame) -> dict | None:
     return _row(region_figures(present)) if len(present) else None
 
 
-def trend(view: RunView, code: str | None = None) -> list[dict]:
-    """One point per recent period: the region's (code None) or one directorate's; None is a gap."""
+def trend(view: RunView, code: str | None = None, height: float = 48.0) -> list[dict]:
+    """One point per recent period, the region's (code None) or one directorate's; a period with
+    no data is a gap (figures None), not a zero. `height` is the tallest bar, in points."""
     points = []
     for period, table in view.history:
         if code is None:
@@ -71,6 +78,10 @@ def trend(view: RunView, code: str | None = None) -> list[dict]:
             row = table.loc[code]
             figures = None if row["data_status"] == MISSING else _row(row)
         points.append({"period": str(period), "week": period.week, "figures": figures})
+    peak = max((p["figures"]["exams_taken_week"] for p in points if p["figures"]), default=0) or 1
+    for point in points:
+        value = point["figures"]["exams_taken_week"] if point["figures"] else None
+        point["bar"] = None if value is None else round(max(0.8, height * value / peak), 1)
     return points
 
 
@@ -109,7 +120,7 @@ def regional_context(view: RunView) -> dict:
         "chart": sorted(present, key=lambda r: -r["consumption_rate"]),
         "trend": trend(view),
         "quality": {r["directorate_code"]: _quality(view, r["directorate_code"]) for r in ranking},
-        "warning_codes": sorted(labels.WARNINGS),
+        "warning_codes": list(labels.WARNINGS),
         "counts": {s: sum(r["data_status"] == s for r in ranking) for s in labels.DATA_STATUS},
         "provisional_count": sum(bool(r["provisional"]) for r in ranking),
         "register": {(r["directorate"], r["source"]): r for r in view.register},
@@ -154,7 +165,16 @@ def directorate_context(view: RunView, code: str) -> dict:
     row = _row(view.ranking.set_index("directorate_code").loc[code])
     ranked = view.ranking["rank"].notna().sum()
     expiring = _expiring(view, code)
+    sources = view.current.directorates[code].sources
+    expected = comparison.expected_progress(
+        view.current.period.as_of, view.reference.start_date, view.reference.phase_deadline
+    )
     return {
+        "on_track": comparison.on_track(row["target_progress"], expected),
+        "distance_next": comparison.distance_to_next_rank(view.ranking, code),
+        "by_establishment": comparison.expiring_by_establishment(
+            sources[VOUCHER_LEDGER].rows, sources[EXAM_RESULTS].rows, view.current.period.as_of
+        ),
         **_common(view),
         "code": code,
         "d": row,

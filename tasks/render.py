@@ -103,6 +103,15 @@ def width(value, scale: float = 100.0) -> str:
     return f"{max(0.0, min(100.0, number_ * scale)):.2f}%"
 
 
+def pt(value) -> str:
+    """A CSS length in points from a number (cast, so input text never reaches a style attribute)."""
+    try:
+        number_ = float(value)
+    except (TypeError, ValueError):
+        return "0pt"
+    return "0pt" if math.isnan(number_) else f"{max(0.0, number_):.1f}pt"
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -113,6 +122,7 @@ def environment() -> Environment:
     )
     env.filters.update(
         number=number,
+        pt=pt,
         percent_fr=percent_fr,
         percent_ar=percent_ar,
         dmy=dmy,
