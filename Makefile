@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install demo test lint sample-data clean
+.PHONY: install demo test lint sample-data previews clean
 
 $(BIN)/nashra: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Refresh docs/img (the pictures of docs/bulletins.md and the visual test's references) on purpose.
+previews: demo
+	$(BIN)/nashra previews --period 2026-W47
 
 sample-data: install
 	$(BIN)/nashra sample-data --out data/raw

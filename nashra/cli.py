@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from nashra.paths import RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
+from nashra.paths import PROJECT_ROOT, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
 from nashra.periods import Period, PeriodError
 
 STAGES = {
@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--period", help="ISO week the file is for (default: the last complete week)")
     check.add_argument("--reference-dir", type=Path, default=REFERENCE_DIR)
 
+    previews = commands.add_parser("previews", help="PNG previews of a run's bulletins (docs and visual tests)")
+    previews.add_argument("--period", default="2026-W47")
+    previews.add_argument("--out-dir", type=Path, default=REPORTS_DIR)
+    previews.add_argument("--to", type=Path, default=PROJECT_ROOT / "docs" / "img")
+
     sample = commands.add_parser("sample-data", help="write the deterministic sample drops")
     sample.add_argument("--out", type=Path, default=RAW_DIR)
     sample.add_argument("--last", type=_period, default=Period.parse("2026-W47"))
@@ -72,6 +77,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "check":
         return _check(args)
+    if args.command == "previews":
+        from nashra.previews import write_previews
+
+        bulletins = args.out_dir / args.period / "bulletins"
+        if not bulletins.is_dir():
+            return _fail(f"no bulletins in {bulletins}: run `nashra run --period {args.period}` first")
+        for path in write_previews(bulletins, args.to, args.period):
+            print(path)
+        return 0
     return _run(args)
 
 

@@ -154,7 +154,7 @@ def test_outbox_holds_one_message_per_recipient_with_the_right_bulletins(run, re
 def test_a_rerun_with_the_same_inputs_gives_the_same_files(run):
     folder = run["folder"]
     again = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    same = [p for p in run["first"] if p.parts[0] in ("quarantine",) or p.name == "rankings.csv"]
+    same = [p for p in run["first"] if p.parts[0] in ("quarantine", "bulletins") or p.name == "rankings.csv"]
     assert same and all(run["first"][p] == again[p] for p in same)
     assert set(run["first"]) == set(again)
     assert run["rerun"].deliveries == {"already_sent": 20}
@@ -200,3 +200,49 @@ def test_the_register_is_a_prefect_artifact(run):
 
     artifact = Artifact.get(key=f"submissions-{PERIOD.lower()}")
     assert artifact is not None and "TAO" in str(artifact.data)
+
+
+def test_bulletins_are_small_and_embed_only_the_bundled_fonts(run):
+    for pdf in (run["folder"] / "bulletins").glob("*.pdf"):
+        assert pdf.stat().st_size < 1_000_000, pdf.name
+        fonts = set()
+        for page in PdfReader(pdf).pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                fonts.add(str(font["/BaseFont"]).split("+", 1)[-1])
+                descendant = font.get("/DescendantFonts")
+                if descendant:
+                    assert "/FontFile2" in descendant[0].get_object()["/FontDescriptor"].get_object()  # embedded
+        assert fonts <= {"Nashra-Arabic", "Nashra-Arabic-Bold", "Nashra-Latin", "Nashra-Latin-Bold"}, fonts
+
+
+def test_each_page_says_what_it_should(run, rankings):
+    reader = PdfReader(run["folder"] / "bulletins" / f"bulletin_region_{PERIOD}.pdf")
+    pages = [BIDI_CONTROLS.sub("", page.extract_text()) for page in reader.pages]
+    first = pages[0]
+    assert "المملكة المغربية" in first and "Royaume du Maroc" in first and "نونبر" in first and "novembre" in first
+    assert "Classement régional" in first and rankings[0]["name_fr"] in first
+    assert all(f"{PERIOD}" in page and "édition" in page for page in pages)  # the fingerprint on every page
+    assert all("صفحة" in page and f"Page {n} / {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    assert "Définitions" in pages[-1] and "تعاريف" in pages[-1]
+    tao = pdf_text(run["folder"] / "bulletins" / f"bulletin_TAO_{PERIOD}.pdf")
+    assert "reportée" in tao and "مرحل" in tao  # carried over, said in both languages
+
+
+def test_bulletin_pages_look_like_the_committed_previews(run):
+    from PIL import ImageChops
+
+    from nashra.paths import PROJECT_ROOT
+    from nashra.previews import PREVIEW_SCOPES, preview_name, rasterize
+
+    references = PROJECT_ROOT / "docs" / "img"
+    for scope in PREVIEW_SCOPES:
+        pdf = run["folder"] / "bulletins" / f"bulletin_{scope}_{PERIOD}.pdf"
+        for number, image in enumerate(rasterize(pdf), start=1):
+            from PIL import Image
+
+            reference = Image.open(references / preview_name(pdf, number)).convert("RGB")
+            assert image.size == reference.size, f"{pdf.name} page {number}: run `make previews` if intended"
+            difference = ImageChops.difference(image, reference).convert("L")
+            changed = sum(difference.histogram()[24:]) / (image.size[0] * image.size[1])
+            assert changed < 0.01, f"{pdf.name} page {number}: {changed:.2%} of pixels differ (`make previews`)"
