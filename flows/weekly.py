@@ -7,27 +7,33 @@ reported as missing with the error, and the others go on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.states import Failed, State
 
 from nashra import progress
 from nashra.paths import RunPaths
 from nashra.periods import Period
 from nashra.reference import load_reference
+from nashra.settings import DeliverySettings, resolve_channel
 from tasks import outputs
 from tasks.bulletin_context import RunView
 from tasks.bulletins import render_bulletins
-from tasks.deliver import DEFAULT_SENDER, REGION, deliver_to_outbox, plan_letters
+from tasks.deliver import REGION, deliver_round, delivery_records, plan_letters, round_counts
 from tasks.evaluate import assemble_period, rule_context, scan_folders
 from tasks.history import earlier_periods, earlier_table
 from tasks.ingest import DirectorateData, InputRecord, SourceData, load_directorate
+from tasks.ledger import Ledger
 from tasks.manifest import build_manifest, input_records, summary_rows
 from tasks.receipts import plan_receipts
 from tasks.register import register_counts, submission_register
+from tasks.transport import transport_for
 
 quiet = dict(cache_policy=NO_CACHE, persist_result=False)
 
@@ -40,6 +46,8 @@ class RunSummary:
     bulletins: int
     deliveries: dict[str, int]
     errors: list[str]
+    undelivered: list[str] = field(default_factory=list)
+    channel: str = "none"
 
 
 @task(name="ingest-directorate", **quiet)
@@ -60,10 +68,13 @@ def render(view: RunView, scopes: list[str], folder: Path):
     return render_bulletins(view, scopes, folder)
 
 
-@task(name="deliver-outbox", **quiet)
-def deliver_outbox(letters: list, period: Period, outbox: Path, sender: str):
-    progress.report("deliver", "outbox")
-    return deliver_to_outbox(letters, period, outbox, sender)
+@task(name="deliver", **quiet)
+def deliver_letters(letters: list, period: Period, ledger: Ledger, channel: str, outbox: Path):
+    """Record the new editions in the ledger and, unless the channel is `none`, send what is unsent."""
+    progress.report("deliver", channel)
+    settings = DeliverySettings.for_channel(channel)
+    transport = transport_for(channel, settings, outbox)
+    return deliver_round(period, ledger, transport, letters, settings.sender, settings.max_message_bytes)
 
 
 def publish_register(period: Period, register: list[dict]) -> None:
@@ -76,6 +87,27 @@ def publish_register(period: Period, register: list[dict]) -> None:
             for r in register
         ],
         description=f"Submissions {period}: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+    )
+
+
+def publish_summary(summary: RunSummary, ranking) -> None:
+    """The run's ranking and deliveries as a Prefect table artifact, one key per period."""
+    rows = [
+        {
+            "rank": None if pd.isna(r.rank) else int(r.rank),
+            "directorate": r.directorate_code,
+            "status": r.data_status,
+            "score": None if pd.isna(r.score) else round(float(r.score), 2),
+            "provisional": r.provisional,
+        }
+        for r in ranking.itertuples()
+    ]
+    deliveries = ", ".join(f"{n} {s}" for s, n in summary.deliveries.items()) or "none"
+    create_table_artifact(
+        key=f"run-{summary.period.lower()}",
+        table=rows,
+        description=f"Nashra {summary.period}: {summary.bulletins} bulletins; deliveries: {deliveries}; "
+        f"errors: {len(summary.errors)}; undelivered: {len(summary.undelivered)}",
     )
 
 
@@ -95,13 +127,17 @@ def weekly_bulletins(
     reference_dir: str | None = None,
     out_dir: str | None = None,
     state_dir: str | None = None,
-    deliver: str = "outbox",
-    sender: str = DEFAULT_SENDER,
-) -> RunSummary:
-    """Bulletins of one ISO week (default: the week that has just ended)."""
+    deliver: str = "auto",
+) -> RunSummary | State:
+    """Bulletins of one ISO week (default: the week that has just ended).
+
+    `deliver`: outbox, smtp, none, or auto (the week just ended is delivered, a past one is not).
+    """
     logger = get_run_logger()
     paths = RunPaths.with_defaults(raw_dir, reference_dir, out_dir, state_dir)
-    p = Period.parse(period) if period else Period.last_complete()
+    scheduled_for = flow_run.scheduled_start_time  # a late scheduled run still processes its own week
+    p = Period.parse(period) if period else Period.last_complete(scheduled_for)
+    deliver = resolve_channel(deliver, p, scheduled_for)
     reference = load_reference(paths.reference_dir)
     period_dir, errors = paths.period_dir(str(p)), []
     logger.info("Period %s (as of %s), raw drops in %s", p, p.as_of, paths.raw_dir)
@@ -148,12 +184,12 @@ def weekly_bulletins(
     errors += [f"bulletin {scope}: {error}" for scope, error in failed.items()]
     written |= {path: outputs.sha256_file(path) for path in bulletins.values()}
 
-    deliveries = []
-    if deliver == "outbox":
-        letters = plan_letters(reference, bulletins, p)
-        letters += plan_receipts(reference, p, directorates, period_dir / "quarantine")
-        deliveries = deliver_outbox(letters, p, period_dir / "outbox", sender)
-        errors += [f"delivery {d['recipient']}: {d['error']}" for d in deliveries if d["status"] == "failed"]
+    letters = plan_letters(reference, bulletins, p, ranking)
+    letters += plan_receipts(reference, p, directorates, period_dir / "quarantine")
+    ledger = Ledger(paths.state_dir / "deliveries.sqlite")
+    tried = deliver_letters(letters, p, ledger, deliver, period_dir / "outbox")
+    deliveries = delivery_records(ledger, p)
+    undelivered = [f"{d['kind']} to {d['recipient']}: {d['error']}" for d in deliveries if d["status"] == "failed"]
 
     manifest = build_manifest(
         p, inputs, folders[0].ignored, findings, paths.raw_dir, written, period_dir, deliveries, errors, current.table
@@ -162,11 +198,17 @@ def weekly_bulletins(
     for error in errors:
         logger.error(error)
     progress.report("done", str(period_dir))
-    return RunSummary(
+    summary = RunSummary(
         period=str(p),
         out_dir=str(period_dir),
         rows=summary_rows(ranking, inputs),
         bulletins=len(bulletins),
-        deliveries={s: sum(d["status"] == s for d in deliveries) for s in sorted({d["status"] for d in deliveries})},
+        deliveries=round_counts(letters, tried, ledger, p),
         errors=errors,
+        undelivered=undelivered,
+        channel=deliver,
     )
+    publish_summary(summary, ranking)
+    if undelivered:  # the bulletins are written; the run says plainly that mail did not go out
+        return Failed(message=f"{len(undelivered)} deliveries failed and stay pending", data=summary)
+    return summary

@@ -1,33 +1,42 @@
-"""Delivery (SPEC §7): who receives what, the bilingual messages, and the outbox.
+"""Delivery (SPEC §7): who receives what, in which words, recorded in the ledger, then sent.
 
 A director receives the directorate's bulletin and the regional one; regional recipients
-receive the regional bulletin; a directorate whose files had rows set aside or were rejected
-also receives a receipt (`tasks/receipts.py`). Message-IDs derive from the period, the kind of
-message, the recipient and the attachments' sha256, so the same message is never written
-twice for the same recipient.
+receive the regional bulletin; a directorate with rows set aside or files rejected also gets a
+receipt (`tasks/receipts.py`). Each letter carries a *snapshot* of what its recipient acts on
+(its own figures and rank; the whole ranking for the region); an unchanged snapshot is never
+sent twice, a changed one for an already-delivered period goes out as a corrected edition
+saying which figures moved.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+import json
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from pathlib import Path
 
+import pandas as pd
+
 from nashra.periods import Period
 from nashra.reference import Reference
-from tasks.outputs import now_utc, write_atomic
+from nashra.settings import DEFAULT_SENDER
+from tasks.figures import FIGURES, RATES
+from tasks.ledger import Entry, Ledger
+from tasks.outputs import now_utc
+from tasks.transport import ServerUnreachable
 
 REGION = "REGION"
-DEFAULT_SENDER = "Nashra — CRSI Fès-Meknès <nashra@aref-fm.example>"
 SUBTYPES = {".pdf": ("application", "pdf"), ".csv": ("text", "csv"), ".txt": ("text", "plain")}
+CORRECTED = "نسخة مصححة / Édition corrigée"
+RETRY_DELAYS = (0.5, 2.0)  # seconds before the 2nd and 3rd attempt at one recipient
 
 
 @dataclass(frozen=True)
 class Letter:
-    """One message to one recipient: its words and its attachments."""
+    """One message to one recipient: its words, its attachments and what it states."""
 
     kind: str  # bulletin | receipt
     scope: str  # REGION or a directorate code
@@ -36,16 +45,17 @@ class Letter:
     subject: str
     body: str
     attachments: tuple[Path, ...]
+    snapshot: dict
 
     @property
-    def digest(self) -> str:
-        """sha256 over the attachments: what makes two editions of a message different."""
-        parts = b"".join(hashlib.sha256(p.read_bytes()).digest() for p in self.attachments)
-        return hashlib.sha256(parts + self.body.encode()).hexdigest()
+    def edition_key(self) -> str:
+        return hashlib.sha256(json.dumps(self.snapshot, sort_keys=True).encode()).hexdigest()[:24]
 
-    def message_id(self, period: Period) -> str:
-        key = f"{period}|{self.kind}|{self.email.lower()}|{self.digest}".encode()
-        return f"<{hashlib.sha256(key).hexdigest()[:32]}@nashra.aref-fm>"
+    @property
+    def sha256(self) -> str:
+        """sha256 of the attachment (one), or over the attachments' digests (several)."""
+        digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in self.attachments]
+        return digests[0] if len(digests) == 1 else hashlib.sha256("".join(digests).encode()).hexdigest()
 
 
 def recipients(reference: Reference, scope: str) -> list[tuple[str, str]]:
@@ -60,8 +70,26 @@ def place_names(reference: Reference, scope: str) -> tuple[str, str]:
     return f"المديرية الإقليمية {names['name_ar']}", f"Direction provinciale {names['name_fr']}"
 
 
-def plan_letters(reference: Reference, bulletins: dict[str, Path], period: Period) -> list[Letter]:
+def figures_snapshot(row: pd.Series) -> dict:
+    """What a bulletin states about one directorate, rounded as printed."""
+    snap = {
+        "rank": row["rank"],
+        "rank_change": row["rank_change"],
+        "data_status": row["data_status"],
+        "provisional": row.get("provisional"),
+    }
+    for name in FIGURES:
+        value = row[name]
+        snap[name] = round(float(value), 4 if name in RATES else 2) if pd.notna(value) else None
+    return {k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v) for k, v in snap.items()}
+
+
+def plan_letters(
+    reference: Reference, bulletins: dict[str, Path], period: Period, ranking: pd.DataFrame
+) -> list[Letter]:
     """One bulletin letter per recipient of `recipients.csv` whose bulletins exist."""
+    by_code = ranking.set_index("directorate_code")
+    everyone = {code: figures_snapshot(row) for code, row in by_code.iterrows()}
     letters = []
     for scope, name, email in reference.recipients[["scope", "name", "email"]].itertuples(index=False):
         wanted = (bulletins.get(scope), bulletins.get(REGION)) if scope != REGION else (bulletins.get(REGION),)
@@ -79,59 +107,207 @@ def plan_letters(reference: Reference, bulletins: dict[str, Path], period: Perio
             f"— {reference.programme.get('center_ar', '')} / {reference.programme.get('center_fr', '')}\n"
         )
         subject = f"نشرة التكوينات الإشهادية MOS — {period} | Bulletin MOS {period} — {where_fr}"
-        letters.append(Letter("bulletin", scope, name, email, subject, body, attachments))
+        snapshot = everyone if scope == REGION else {scope: everyone[scope]}
+        letters.append(Letter("bulletin", scope, name, email, subject, body, attachments, snapshot))
     return letters
 
 
-def compose(letter: Letter, period: Period, sender: str) -> EmailMessage:
-    """The message with its attachments."""
-    message = EmailMessage()
-    message["Subject"] = letter.subject
-    message["From"] = sender
-    message["To"] = formataddr((letter.name, letter.email))
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = letter.message_id(period)
-    message["X-Nashra-Period"] = str(period)
-    message["X-Nashra-Kind"] = letter.kind
-    message.set_content(letter.body)
-    for path in letter.attachments:
-        maintype, subtype = SUBTYPES.get(path.suffix.lower(), ("application", "octet-stream"))
-        data = path.read_bytes()
-        if maintype == "text":
-            message.add_attachment(data.decode("utf-8"), subtype=subtype, filename=path.name)
-        else:
-            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
-    return message
+def what_changed(before: dict, after: dict) -> list[str]:
+    """The figures that moved between two snapshots, as `FES score : 52.41 -> 53.10`."""
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict) or isinstance(new, dict):
+            changes += [f"{key} {line}" for line in what_changed(old or {}, new or {})]
+        elif old != new:
+            changes.append(f"{key} : {old if old is not None else '—'} -> {new if new is not None else '—'}")
+    return changes
 
 
-def _outbox_name(letter: Letter) -> str:
-    return re.sub(r"[^A-Za-z0-9@._-]+", "_", f"{letter.kind}_{letter.scope}_{letter.email}") + ".eml"
-
-
-def deliver_to_outbox(letters: list[Letter], period: Period, outbox: Path, sender: str = DEFAULT_SENDER) -> list[dict]:
-    """Write each letter as an .eml file; a letter already in the outbox (same Message-ID) is not rewritten."""
-    records = []
+def record_letters(letters: list[Letter], period: Period, ledger: Ledger) -> list[Entry]:
+    """Enter the letters whose edition is new into the ledger, as pending; returns those."""
+    added = []
     for letter in letters:
-        path = outbox / _outbox_name(letter)
-        message_id = letter.message_id(period)
-        record = {
-            "period": str(period),
-            "kind": letter.kind,
-            "bulletin": [p.name for p in letter.attachments],
-            "recipient": letter.email,
-            "scope": letter.scope,
-            "sha256": letter.digest,
-            "message_id": message_id,
-            "channel": "outbox",
-            "path": path.name,
-            "time": now_utc(),
-        }
-        if path.exists() and message_id in path.read_text(encoding="utf-8", errors="replace"):
-            records.append({**record, "status": "already_sent"})
+        key = (str(period), letter.kind, letter.email)
+        if ledger.find(*key, letter.edition_key) is not None:
+            continue  # this edition is known: sent already, or still pending
+        last = ledger.last_sent(*key)
+        subject, body, edition = letter.subject, letter.body, 1
+        if last is not None:
+            edition = last.edition + 1
+            moved = what_changed(json.loads(last.snapshot), letter.snapshot)
+            subject = f"{CORRECTED} — {subject}"
+            body = (
+                f"{CORRECTED} {edition}\nتغيرت الأرقام التالية / Les chiffres suivants ont changé :\n"
+                + "\n".join(f"  - {line}" for line in moved)
+                + "\n\n"
+                + body
+            )
+        digest = hashlib.sha256(f"{period}|{letter.kind}|{letter.email.lower()}|{letter.edition_key}".encode())
+        now = now_utc()
+        entry = Entry(
+            str(period),
+            letter.kind,
+            letter.scope,
+            letter.email,
+            letter.name,
+            letter.edition_key,
+            edition,
+            json.dumps([p.name for p in letter.attachments], ensure_ascii=False),
+            letter.sha256,
+            json.dumps(letter.snapshot, sort_keys=True, ensure_ascii=False),
+            subject,
+            body,
+            json.dumps([str(p) for p in letter.attachments]),
+            "pending",
+            0,
+            None,
+            None,
+            f"<{digest.hexdigest()[:32]}@nashra.aref-fm>",
+            None,
+            now,
+            now,
+        )
+        ledger.add(entry)
+        added.append(entry)
+    return added
+
+
+def compose(entry: Entry, sender: str, budget: int) -> tuple[EmailMessage, str | None]:
+    """The message of a ledger entry; attachments over the size budget are left out and named."""
+    message = EmailMessage()
+    message["Subject"] = entry.subject
+    message["From"] = sender
+    message["To"] = formataddr((entry.name, entry.recipient))
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = entry.message_id
+    message["X-Nashra-Period"] = entry.period
+    message["X-Nashra-Kind"] = entry.kind
+    message["X-Nashra-Edition"] = str(entry.edition)
+    paths, left_out, total = entry.paths, [], 0
+    for path in sorted(paths, key=lambda p: p.stat().st_size):
+        size = path.stat().st_size * 4 // 3 + 1024  # base64 and headers
+        if total + size > budget:
+            left_out.append(path)
+        else:
+            total += size
+    body = entry.body
+    if left_out:
+        body += (
+            "\n"
+            + "\n".join(
+                f"[!] {p.name} : trop volumineux pour ce message, disponible sur le serveur du "
+                f"centre : {p} / ملف كبير الحجم، متوفر لدى المركز"
+                for p in left_out
+            )
+            + "\n"
+        )
+    message.set_content(body)
+    for path in paths:
+        if path in left_out:
             continue
+        maintype, subtype = SUBTYPES.get(path.suffix.lower(), ("application", "octet-stream"))
+        if maintype == "text":
+            message.add_attachment(path.read_text(encoding="utf-8"), subtype=subtype, filename=path.name)
+        else:
+            message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+    note = f"sent without {', '.join(p.name for p in left_out)} (over {budget} bytes)" if left_out else None
+    return message, note
+
+
+def deliver_round(
+    period: Period,
+    ledger: Ledger,
+    transport=None,
+    letters: list[Letter] = (),
+    sender: str = DEFAULT_SENDER,
+    budget: int = 8 * 1024 * 1024,
+    delays: tuple[float, ...] = RETRY_DELAYS,
+) -> list[Entry]:
+    """Under the ledger's lock: enter the new editions, then (with a transport) send every unsent one.
+
+    Without a transport the editions stay pending, for `nashra deliver` to send when asked.
+    """
+    with ledger.locked():
+        record_letters(list(letters), period, ledger)
+        if transport is None:
+            return []
+        with transport:
+            return _send_unsent(period, ledger, transport, sender, budget, delays)
+
+
+def _send_unsent(period: Period, ledger: Ledger, transport, sender: str, budget: int, delays) -> list[Entry]:
+    """Send every unsent edition of `period`. A recipient that fails is retried on its own, with
+    backoff; a server that cannot be reached fails the rest of the round at once (they stay unsent)."""
+    tried, unreachable = [], None
+    for entry in ledger.unsent(str(period)):
+        if unreachable:
+            attempts, error, note = 1, unreachable, None
+        else:
+            attempts, error, note = _send_one(entry, transport, sender, budget, delays)
+            if error and error.startswith(ServerUnreachable.__name__):
+                unreachable = error
+        status = "failed" if error else "sent"
+        ledger.update(
+            entry,
+            status=status,
+            attempts=entry.attempts + attempts,
+            last_error=error,
+            note=note,
+            channel=transport.channel,
+        )
+        tried.append(entry)
+    return tried
+
+
+def _send_one(entry: Entry, transport, sender: str, budget: int, delays) -> tuple[int, str | None, str | None]:
+    """(attempts made, error or None, note) for one edition."""
+    error = None
+    for attempt, delay in enumerate((0.0, *delays), start=1):
+        time.sleep(delay)
         try:
-            write_atomic(path, compose(letter, period, sender).as_bytes())
-            records.append({**record, "status": "sent"})
-        except OSError as error:
-            records.append({**record, "status": "failed", "error": str(error)})
-    return records
+            message, note = compose(entry, sender, budget)
+            transport.send(message, f"{entry.kind}_{entry.scope}_{entry.recipient}")
+            return attempt, None, note
+        except ServerUnreachable as failure:
+            return attempt, f"{ServerUnreachable.__name__}: {failure}", None
+        except Exception as failure:  # this recipient only: try again after a pause
+            error = f"{type(failure).__name__}: {failure}"
+    return attempt, error, None
+
+
+def delivery_records(ledger: Ledger, period: Period) -> list[dict]:
+    """The manifest's `deliveries`: every edition of the period with its status."""
+    return [
+        {
+            "period": e.period,
+            "kind": e.kind,
+            "bulletin": json.loads(e.bulletin),
+            "recipient": e.recipient,
+            "scope": e.scope,
+            "sha256": e.sha256,
+            "edition": e.edition,
+            "status": e.status,
+            "attempts": e.attempts,
+            "error": e.last_error,
+            "note": e.note,
+            "message_id": e.message_id,
+            "channel": e.channel,
+            "time": e.updated_at,
+        }
+        for e in ledger.entries(str(period))
+    ]
+
+
+def round_counts(letters: list[Letter], tried: list[Entry], ledger: Ledger, period: Period) -> dict[str, int]:
+    """What a delivery round did: sent now, failed now (still pending), not sent (pending), already sent."""
+    status = {(e.kind, e.recipient, e.edition_key): e.status for e in ledger.entries(str(period))}
+    now = {(e.kind, e.recipient, e.edition_key) for e in tried}
+    counts = {"sent": 0, "failed": 0, "pending": 0, "already_sent": 0}
+    for key in now:
+        counts["sent" if status[key] == "sent" else "failed"] += 1
+    for letter in letters:
+        key = (letter.kind, letter.email, letter.edition_key)
+        if key not in now:
+            counts["already_sent" if status.get(key) == "sent" else "pending"] += 1
+    return {name: count for name, count in counts.items() if count}

@@ -76,3 +76,17 @@ def earlier_table(
         table.to_csv(buffer)
         write_atomic(cached, buffer.getvalue().encode("utf-8"))
     return table
+
+
+def evaluate_with_history(paths, reference: Reference, period: Period, folders: list[PeriodFolder]):
+    """The run's period with its earlier periods, in one process (the flow does the same, mapped)."""
+    from tasks.evaluate import assemble_period, rule_context
+    from tasks.ingest import load_directorate
+
+    history = {
+        q: earlier_table(paths.raw_dir, reference, paths.reference_dir, q, folders, paths.state_dir)
+        for q in earlier_periods(period, reference.start_date)
+    }
+    ctx = rule_context(reference, period)
+    directorates = {code: load_directorate(code, folders_up_to(folders, period), ctx) for code in reference.codes}
+    return assemble_period(directorates, reference, period, history), history

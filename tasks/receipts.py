@@ -69,5 +69,5 @@ def plan_receipts(
         body = "\n".join([*intro, "", *lines, "", CHECK_HINT, "", signature]) + "\n"
         subject = f"إشعار بمراقبة الملفات — {period} | Contrôle des fichiers MOS {period} — {where_fr}"
         for name, email in recipients(reference, code):
-            letters.append(Letter("receipt", code, name, email, subject, body, attachments))
+            letters.append(Letter("receipt", code, name, email, subject, body, attachments, {code: lines}))
     return letters

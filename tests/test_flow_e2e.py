@@ -34,10 +34,14 @@ def run(harness, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("reports")
     state = tmp_path_factory.mktemp("state")
-    summary = weekly_bulletins(period=PERIOD, raw_dir=str(RAW_DIR), out_dir=str(out), state_dir=str(state))
+    summary = weekly_bulletins(
+        period=PERIOD, raw_dir=str(RAW_DIR), out_dir=str(out), state_dir=str(state), deliver="outbox"
+    )
     folder = out / PERIOD
     snapshot = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    rerun = weekly_bulletins(period=PERIOD, raw_dir=str(RAW_DIR), out_dir=str(out), state_dir=str(state))
+    rerun = weekly_bulletins(
+        period=PERIOD, raw_dir=str(RAW_DIR), out_dir=str(out), state_dir=str(state), deliver="outbox"
+    )
     return {"summary": summary, "rerun": rerun, "folder": folder, "first": snapshot}
 
 

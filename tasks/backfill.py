@@ -1,0 +1,72 @@
+"""The dry run of `nashra backfill`: for one period, before anything is written or sent, which
+inputs changed since its last run, which outputs would change, and who would be e-mailed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nashra.paths import RunPaths
+from nashra.periods import Period
+from nashra.reference import load_reference
+from nashra.settings import resolve_channel
+from tasks.bulletins import bulletin_path
+from tasks.deliver import REGION, plan_letters
+from tasks.evaluate import scan_folders
+from tasks.history import evaluate_with_history
+from tasks.ledger import Ledger
+from tasks.manifest import input_records
+from tasks.outputs import ranking_frame, rankings_csv
+from tasks.receipts import plan_receipts
+
+
+def _input_changes(before: list[dict], now: list[dict]) -> list[str]:
+    old = {i["path"]: i["sha256"] for i in before if i.get("path")}
+    new = {i["path"]: i["sha256"] for i in now if i.get("path")}
+    lines = [f"  + {p}" for p in sorted(new.keys() - old.keys())]
+    lines += [f"  ~ {p}" for p in sorted(new.keys() & old.keys()) if new[p] != old[p]]
+    lines += [f"  - {p}" for p in sorted(old.keys() - new.keys())]
+    return lines
+
+
+def describe(period: Period, raw_dir: Path, reference_dir: Path, out_dir: Path, state_dir: Path, deliver: str) -> str:
+    paths = RunPaths(Path(raw_dir), Path(reference_dir), Path(out_dir), Path(state_dir))
+    reference = load_reference(paths.reference_dir)
+    period_dir = paths.period_dir(str(period))
+    folders = scan_folders(paths.raw_dir, period, reference.codes)
+    current, history = evaluate_with_history(paths, reference, period, folders)
+    inputs = input_records(current, paths.raw_dir)
+    manifest_path = period_dir / "manifest.json"
+    lines = [f"{period} (as of {period.as_of:%d/%m/%Y})"]
+    if manifest_path.is_file():
+        changes = _input_changes(json.loads(manifest_path.read_text(encoding="utf-8"))["inputs"], inputs)
+        lines.append("  inputs changed since the last run:" if changes else "  inputs: unchanged since the last run")
+        lines += changes
+    else:
+        lines.append(f"  never run: {len(inputs)} inputs would be read")
+
+    ranking = ranking_frame(current.table, history[period.previous()], reference, str(period))
+    existing = period_dir / "rankings.csv"
+    same = existing.is_file() and existing.read_bytes() == rankings_csv(ranking)
+    lines.append(f"  rankings.csv: {'unchanged' if same else 'would change' if existing.is_file() else 'new'}")
+    if not same:
+        lines.append("  bulletins: would be rendered again")
+
+    channel = resolve_channel(deliver, period)
+    if channel == "none":
+        lines.append("  e-mail: none (a past period is delivered only with --deliver outbox|smtp)")
+        return "\n".join(lines)
+    bulletins = {
+        scope: bulletin_path(period_dir / "bulletins", scope, str(period)) for scope in (REGION, *reference.codes)
+    }
+    letters = plan_letters(reference, bulletins, period, ranking)
+    letters += plan_receipts(reference, period, current.directorates, period_dir / "quarantine")
+    ledger = Ledger(paths.state_dir / "deliveries.sqlite")
+    emailed = []
+    for letter in letters:
+        known = ledger.find(str(period), letter.kind, letter.email, letter.edition_key)
+        if known is None or known.status != "sent":
+            corrected = ledger.last_sent(str(period), letter.kind, letter.email) is not None
+            emailed.append(f"  → {letter.email} ({letter.kind}{', corrected edition' if corrected else ''})")
+    lines.append(f"  e-mail by {channel}: {len(emailed)} message(s)" if emailed else f"  e-mail by {channel}: none")
+    return "\n".join(lines + emailed)
