@@ -107,7 +107,7 @@ def plan_letters(
             f"— {reference.programme.get('center_ar', '')} / {reference.programme.get('center_fr', '')}\n"
         )
         subject = f"نشرة التكوينات الإشهادية MOS — {period} | Bulletin MOS {period} — {where_fr}"
-        snapshot = everyone if scope == REGION else {scope: everyone[scope]}
+        snapshot = everyone if scope == REGION else {scope: everyone.get(scope)}
         letters.append(Letter("bulletin", scope, name, email, subject, body, attachments, snapshot))
     return letters
 

@@ -250,3 +250,84 @@ def test_bulletin_pages_look_like_the_committed_previews(run):
             difference = ImageChops.difference(image, reference).convert("L")
             changed = sum(difference.histogram()[24:]) / (image.size[0] * image.size[1])
             assert changed < 0.01, f"{pdf.name} page {number}: {changed:.2%} of pixels differ (`make previews`)"
+
+
+def test_smtp_down_leaves_deliveries_pending_and_the_run_failed_then_deliver_sends_them(harness, tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    from flows.weekly import weekly_bulletins
+    from tests.smtp_server import PASSWORD, SmtpServer
+
+    server = SmtpServer()  # not started yet: the port refuses connections
+    for name, value in server.env().items():
+        monkeypatch.setenv(name, value)
+    out, state = tmp_path / "reports", tmp_path / "state"
+    run_state = weekly_bulletins(
+        period=PERIOD, raw_dir=str(RAW_DIR), out_dir=str(out), state_dir=str(state), deliver="smtp", return_state=True
+    )
+    assert run_state.is_failed() and "stay pending" in run_state.message
+    summary = run_state.result(raise_on_failure=False)
+    assert summary.bulletins == 10 and summary.deliveries == {"failed": 20} and len(summary.undelivered) == 20
+    assert len(list((out / PERIOD / "bulletins").glob("*.pdf"))) == 10  # the bulletins stay written
+
+    def deliver():
+        command = [
+            sys.executable,
+            "-m",
+            "nashra.cli",
+            "deliver",
+            "--period",
+            PERIOD,
+            "--channel",
+            "smtp",
+            "--out-dir",
+            str(out),
+            "--state-dir",
+            str(state),
+        ]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ})
+
+    server.start()
+    try:
+        first = deliver()
+        assert first.returncode == 0, first.stderr
+        assert "20 sent, 0 still pending" in first.stdout and len(server.inbox.messages) == 20
+        second = deliver()
+        assert "0 sent, 0 still pending" in second.stdout and len(server.inbox.messages) == 20
+    finally:
+        server.stop()
+    logs = first.stdout + first.stderr + second.stdout + second.stderr
+    assert PASSWORD not in logs and PASSWORD.encode() not in (state / "deliveries.sqlite").read_bytes()
+
+
+def test_backfill_dry_run_describes_two_periods_without_writing(tmp_path):
+    import subprocess
+    import sys
+
+    out, state = tmp_path / "reports", tmp_path / "state"
+    command = [
+        sys.executable,
+        "-m",
+        "nashra.cli",
+        "backfill",
+        "--from",
+        "2026-W46",
+        "--to",
+        PERIOD,
+        "--dry-run",
+        "--deliver",
+        "outbox",
+        "--out-dir",
+        str(out),
+        "--state-dir",
+        str(state),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert text.index("2026-W46") < text.index(PERIOD + " (as of")
+    assert text.count("never run") == 2 and text.count("rankings.csv: new") == 2
+    assert "e-mail by outbox: 20 message(s)" in text and "→ dp.taounate@aref-fm.example (receipt)" in text
+    assert not out.exists() or not any(out.rglob("*.pdf"))
