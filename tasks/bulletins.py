@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from tasks.bulletin_context import RunView, directorate_context, regional_context
@@ -45,9 +46,16 @@ def render_bulletins(view: RunView, scopes: list[str], folder: Path, workers: in
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {scope: pool.submit(html_to_pdf, html) for scope, html in pages.items()}
         for scope, future in futures.items():
+            path = bulletin_path(folder, scope, period)
             try:
-                path = bulletin_path(folder, scope, period)
-                write_atomic(path, future.result())
+                pdf = future.result()
+            except BrokenProcessPool:  # the pool itself died (memory, a killed worker): render here instead
+                pdf = None
+            except Exception as error:
+                errors[scope] = f"{type(error).__name__}: {error}"
+                continue
+            try:
+                write_atomic(path, pdf if pdf is not None else html_to_pdf(pages[scope]))
                 written[scope] = path
             except Exception as error:
                 errors[scope] = f"{type(error).__name__}: {error}"

@@ -32,3 +32,19 @@ def quiet_prefect(verbose: bool = False) -> None:
     logging.getLogger("sqlalchemy").setLevel(logging.CRITICAL)  # noise when the temporary server stops
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def run_weekly_flow(period: Period, args, channel: str):
+    """One run of the weekly flow with the command's folders; returns its summary or the exception."""
+    from flows.weekly import weekly_bulletins
+
+    state = weekly_bulletins(
+        period=str(period),
+        raw_dir=str(args.raw_dir),
+        reference_dir=str(args.reference_dir),
+        out_dir=str(args.out_dir),
+        state_dir=str(args.state_dir),
+        deliver=channel,
+        return_state=True,
+    )
+    return state.result(raise_on_failure=False)

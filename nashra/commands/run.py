@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from nashra.commands import CommandError, period_or_last, quiet_prefect
+from nashra.commands import CommandError, period_or_last, quiet_prefect, run_weekly_flow
 from nashra.settings import resolve_channel
 
 STAGES = {
@@ -40,7 +40,6 @@ def run(args) -> int:
 
     from rich.console import Console
 
-    from flows.weekly import weekly_bulletins
     from nashra import progress
 
     console = Console(stderr=True)
@@ -48,16 +47,7 @@ def run(args) -> int:
     with console.status(f"Nashra {period}: starting Prefect…") as status:
         progress.listen(lambda stage, detail: status.update(f"Nashra {period}: {STAGES.get(stage, stage)} {detail}"))
         try:
-            state = weekly_bulletins(
-                period=str(period),
-                raw_dir=str(args.raw_dir),
-                reference_dir=str(args.reference_dir),
-                out_dir=str(args.out_dir),
-                state_dir=str(args.state_dir),
-                deliver=channel,
-                return_state=True,
-            )
-            summary = state.result(raise_on_failure=False)
+            summary = run_weekly_flow(period, args, channel)
         finally:
             progress.clear()
     if isinstance(summary, BaseException):  # the run itself could not complete

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from nashra.commands import CommandError, period_or_last, quiet_prefect
+from nashra.commands import CommandError, period_or_last, quiet_prefect, run_weekly_flow
 
 
 def serve(args) -> int:
@@ -37,20 +37,10 @@ def backfill(args) -> int:
             print(describe(period, args.raw_dir, args.reference_dir, args.out_dir, args.state_dir, args.deliver))
         return 0
     quiet_prefect(args.verbose)
-    from flows.weekly import weekly_bulletins
 
     worst = 0
     for period in periods:
-        state = weekly_bulletins(
-            period=str(period),
-            raw_dir=str(args.raw_dir),
-            reference_dir=str(args.reference_dir),
-            out_dir=str(args.out_dir),
-            state_dir=str(args.state_dir),
-            deliver=args.deliver,
-            return_state=True,
-        )
-        summary = state.result(raise_on_failure=False)
+        summary = run_weekly_flow(period, args, args.deliver)
         if isinstance(summary, BaseException):
             print(f"{period}: could not complete: {summary}")
             worst = 1

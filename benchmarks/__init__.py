@@ -1,0 +1,1 @@
+"""Benchmarks of a weekly run: `python -m benchmarks.run` (see benchmarks/README.md)."""
