@@ -118,17 +118,32 @@ def text(cells: pd.Series) -> Parsed:
     return Parsed(values, pd.Series(False, index=cells.index))
 
 
-PARSERS = {
+def on_unique(parser):
+    """Apply `parser` to each distinct cell once: files repeat the same dates, codes and scores."""
+
+    def parse(cells: pd.Series) -> Parsed:
+        codes, uniques = pd.factorize(cells)
+        parsed = parser(pd.Series(uniques, dtype=object))
+        values = parsed.values.take(codes)
+        values.index = cells.index
+        unreadable = pd.Series(parsed.unreadable.to_numpy()[codes], index=cells.index)
+        return Parsed(values, unreadable)
+
+    parse.__doc__ = parser.__doc__
+    return parse
+
+
+PARSERS = {  # identifiers are nearly all distinct: parsed as they are; the rest once per distinct cell
     "candidate_id": candidate_id,
     "candidate_name": text,
     "establishment": text,
-    "exam_code": exam_code,
-    "exam_date": date,
-    "score": score,
-    "passed": passed,
+    "exam_code": on_unique(exam_code),
+    "exam_date": on_unique(date),
+    "score": on_unique(score),
+    "passed": on_unique(passed),
     "voucher_code": voucher_code,
-    "allocated_on": date,
-    "expires_on": date,
-    "status": status,
-    "consumed_on": date,
+    "allocated_on": on_unique(date),
+    "expires_on": on_unique(date),
+    "status": on_unique(status),
+    "consumed_on": on_unique(date),
 }
