@@ -10,6 +10,7 @@ out of the ranking. Data Docs of the run's period are built from the same suites
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -95,6 +96,8 @@ def validate_facts(
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # GX announces each ephemeral Data Docs folder at INFO: noise in every run's output.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     frame = facts.rename_axis("directorate").reset_index()
     with _gx_lock:
         context = gx.get_context(mode="ephemeral")

@@ -71,7 +71,7 @@ def print_summary(console, summary, channel: str, seconds: float) -> None:
             str(row["accepted"]),
             str(row["quarantined"]),
             "—" if rank is None or rank != rank else str(rank),
-            "—" if change is None or change != change else f"{int(change):+d}",
+            "—" if change is None or change != change else f"{int(change):+d}" if change else "=",
         )
     console.print(table)
     deliveries = ", ".join(f"{n} {s}" for s, n in sorted(summary.deliveries.items())) or "none"
