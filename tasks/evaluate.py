@@ -65,12 +65,21 @@ def combined_rows(directorates: list[DirectorateData], source: str) -> pd.DataFr
     return pd.concat(frames, ignore_index=True)
 
 
-def period_table(directorates: dict[str, DirectorateData], reference: Reference, period: Period) -> pd.DataFrame:
-    """Status and figures of every directorate of the reference, in reference order (no rank yet)."""
+def period_table(
+    directorates: dict[str, DirectorateData],
+    reference: Reference,
+    period: Period,
+    exams: pd.DataFrame | None = None,
+    ledger: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Status and figures of every directorate of the reference, in reference order (no rank yet).
+
+    `exams` and `ledger` are the present directorates' combined rows, when the caller has them.
+    """
     present = [d for d in directorates.values() if d.data_status != MISSING]
     codes = pd.Index([d.code for d in present], name="code")
-    exams = combined_rows(present, EXAM_RESULTS)
-    ledger = combined_rows(present, VOUCHER_LEDGER)
+    exams = combined_rows(present, EXAM_RESULTS) if exams is None else exams
+    ledger = combined_rows(present, VOUCHER_LEDGER) if ledger is None else ledger
     figures = directorate_figures(exams, ledger, reference.targets.reindex(codes), period, _passing(reference))
     table = pd.DataFrame(index=pd.Index(reference.codes, name="code"))
     table["data_status"] = [directorates[c].data_status for c in table.index]
@@ -98,10 +107,11 @@ def assemble_period(
     With `history` (earlier periods' tables) the trend checks run too; with `docs_dir` the
     quality report is written there as Data Docs. Provisional directorates are not ranked.
     """
-    table = period_table(directorates, reference, period)
     present = [d for d in directorates.values() if d.data_status != MISSING]
-    exams = with_pass_flag(combined_rows(present, EXAM_RESULTS), _passing(reference))
-    facts, counted = quality.period_facts(present, table, exams, combined_rows(present, VOUCHER_LEDGER))
+    exams = with_pass_flag(combined_rows(present, EXAM_RESULTS), _passing(reference))  # built once, used twice
+    ledger = combined_rows(present, VOUCHER_LEDGER)
+    table = period_table(directorates, reference, period, exams, ledger)
+    facts, counted = quality.period_facts(present, table, exams, ledger)
     if history is not None:
         trend, w5 = quality.trend_facts(table, history, period)
         facts, counted = facts.join(trend), counted + w5
