@@ -80,5 +80,11 @@ def print_summary(console, summary, channel: str, seconds: float) -> None:
         console.print(f"Not e-mailed (past period or --deliver none): `nashra deliver --period {summary.period}`")
     for error in summary.errors:
         console.print(f"[red]error:[/red] {error}")
-    for line in summary.undelivered:
-        console.print(f"[red]not delivered (stays pending):[/red] {line}")
+    if summary.undelivered:  # one line per distinct reason, not one per recipient
+        reasons: dict[str, int] = {}
+        for line in summary.undelivered:
+            reason = line.split(": ", 1)[-1]
+            reasons[reason] = reasons.get(reason, 0) + 1
+        for reason, count in reasons.items():
+            console.print(f"[red]{count} message(s) not delivered, kept pending:[/red] {reason}")
+        console.print(f"Send them later with `nashra deliver --period {summary.period} --channel {channel}`.")
