@@ -55,7 +55,7 @@ def validate_table(raw: RawTable, source: str, ctx: RuleContext) -> ValidatedTab
         accepted=typed.drop(index=bad),
         quarantine=quarantine,
         reason_counts=keys["key"].value_counts().sort_index().to_dict(),
-        reason_rows={key: rows["row"].tolist() for key, rows in keys.groupby("key")},
+        reason_rows={key: group["row"].tolist() for key, group in keys.groupby("key")},
         rows_read=len(frame),
         rows_duplicate=int(duplicate.sum()),
     )
