@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -50,7 +51,7 @@ def read_table(path: Path, source: str) -> RawTable:
     if path.suffix.lower() == ".xlsx":
         rows = _xlsx_rows(data)
         index = _header_index(rows, source)
-        return _from_rows(rows[index], rows[index + 1 :], index + 1, source)
+        return _from_rows(rows[index], pd.DataFrame(rows[index + 1 :], dtype=object), index + 1, source)
     return _read_csv(data, source)
 
 
@@ -80,10 +81,25 @@ def _read_csv(data: bytes, source: str) -> RawTable:
     if best is None:
         raise _no_header(source)
     _, separator, header_index, header = best
-    # The csv module keeps every cell of rows wider than the header, and quoted separators.
-    lines = itertools.islice(io.StringIO(text, newline=""), header_index + 1, None)
-    rows = list(csv.reader(lines, delimiter=separator))
-    table = _from_rows(header, rows, header_index + 1, source)
+    try:  # pandas' C reader, as long as no row is wider than the header (else it errs, or warns and cuts)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            body = pd.read_csv(
+                io.StringIO(text),
+                sep=separator,
+                header=None,
+                names=range(len(header)),
+                index_col=False,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                skiprows=header_index + 1,
+                engine="c",
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning):  # the csv module keeps every cell of a wider row
+        lines = itertools.islice(io.StringIO(text, newline=""), header_index + 1, None)
+        body = pd.DataFrame(list(csv.reader(lines, delimiter=separator)), dtype=object)
+    table = _from_rows(header, body, header_index + 1, source)
     return RawTable(table.frame, table.columns, table.header_row, encoding, separator)
 
 
@@ -124,11 +140,11 @@ def _header_index(rows: list[list], source: str) -> int:
     raise _no_header(source)
 
 
-def _from_rows(header: list, body: list[list], header_row: int, source: str) -> RawTable:
+def _from_rows(header: list, body: pd.DataFrame, header_row: int, source: str) -> RawTable:
     """Keep the non-empty rows below the header, numbered as in the file, and map the columns."""
-    width = max([len(header), *(len(r) for r in body)]) if body else len(header)
+    width = max(len(header), body.shape[1])
     labels = _labels([str(c).strip() for c in header] + [""] * (width - len(header)))
-    frame = pd.DataFrame(body, dtype=object).reindex(columns=range(width)).astype(object).fillna("")  # pads short rows
+    frame = body.set_axis(range(body.shape[1]), axis=1).reindex(columns=range(width)).astype(object).fillna("")
     frame.columns = labels
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body), name="row")
     frame = frame.apply(lambda column: column.astype(str).str.strip())

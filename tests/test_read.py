@@ -108,3 +108,14 @@ def test_a_truncated_xlsx_is_refused(tmp_path):
 def test_a_header_only_file_is_usable_with_zero_rows(tmp_path):
     path = write_csv(tmp_path / "exam_results.csv", [["PPR", "Code examen", "Date examen", "Note", "Code voucher"]])
     assert read_table(path, "exam_results").frame.empty
+
+
+def test_a_wider_row_further_down_keeps_its_extra_cell_and_the_row_numbers(tmp_path):
+    path = tmp_path / "exam_results.csv"
+    path.write_text(
+        "PPR,Code examen,Date examen,Note,Code voucher\n1234567,MO-200,27/09/2026,850,VCH000001\n\n"
+        '2345678,MO-100,"28/09/2026",640,VCH000002,"oops, again"\n'
+    )
+    table = read_table(path, "exam_results")
+    assert list(table.frame.index) == [2, 4]
+    assert table.frame.loc[4].tolist() == ["2345678", "MO-100", "28/09/2026", "640", "VCH000002", "oops, again"]
