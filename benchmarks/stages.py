@@ -14,6 +14,7 @@ from tasks import quality
 from tasks.bulletin_context import RunView
 from tasks.bulletins import bulletin_html, render_bulletins
 from tasks.deliver import REGION, deliver_round, plan_letters
+from tasks.digest import sha256_file
 from tasks.evaluate import (
     PeriodResult,
     combined_rows,
@@ -24,7 +25,7 @@ from tasks.evaluate import (
     with_pass_flag,
 )
 from tasks.history import earlier_periods, earlier_table
-from tasks.ingest import DirectorateData, SourceData, sha256_of
+from tasks.ingest import DirectorateData, SourceData
 from tasks.ledger import Ledger
 from tasks.manifest import input_records
 from tasks.outputs import inputs_fingerprint, ranking_frame, write_tables
@@ -69,7 +70,7 @@ def weekly_run(root: Path, out: Path, period: Period, warm_history: bool) -> dic
         for source in SOURCES:
             drop = own[0].drops[(code, source)]
             with clock.stage("read/parse"):
-                sha256_of(drop.path)
+                sha256_file(drop.path)
                 raw = read_table(drop.path, source)
             with clock.stage("row contracts"):
                 table = validate_table(raw, source, ctx)

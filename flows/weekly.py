@@ -26,6 +26,7 @@ from tasks import outputs
 from tasks.bulletin_context import RunView
 from tasks.bulletins import render_bulletins
 from tasks.deliver import REGION, deliver_round, delivery_records, plan_letters, round_counts
+from tasks.digest import sha256_file
 from tasks.evaluate import assemble_period, rule_context, scan_folders
 from tasks.history import earlier_periods, earlier_table
 from tasks.ingest import DirectorateData, InputRecord, SourceData, load_directorate
@@ -182,7 +183,7 @@ def weekly_bulletins(
     )
     bulletins, failed = render(view, [REGION, *reference.codes], period_dir / "bulletins")
     errors += [f"bulletin {scope}: {error}" for scope, error in failed.items()]
-    written |= {path: outputs.sha256_file(path) for path in bulletins.values()}
+    written |= {path: sha256_file(path) for path in bulletins.values()}
 
     letters = plan_letters(reference, bulletins, p, ranking)
     letters += plan_receipts(reference, p, directorates, period_dir / "quarantine")

@@ -23,6 +23,7 @@ import pandas as pd
 from nashra.periods import Period
 from nashra.reference import Reference
 from nashra.settings import DEFAULT_SENDER
+from tasks.digest import sha256_file
 from tasks.figures import FIGURES, RATES
 from tasks.ledger import Entry, Ledger
 from tasks.outputs import now_utc
@@ -54,7 +55,7 @@ class Letter:
     @property
     def sha256(self) -> str:
         """sha256 of the attachment (one), or over the attachments' digests (several)."""
-        digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in self.attachments]
+        digests = [sha256_file(p) for p in self.attachments]
         return digests[0] if len(digests) == 1 else hashlib.sha256("".join(digests).encode()).hexdigest()
 
 

@@ -19,9 +19,9 @@ import pandas as pd
 from nashra.paths import PROJECT_ROOT
 from nashra.periods import Period
 from nashra.reference import Reference
+from tasks.digest import sha256_file
 from tasks.discover import PeriodFolder
 from tasks.evaluate import evaluate_period, folders_up_to
-from tasks.ingest import sha256_of
 from tasks.outputs import write_atomic
 
 TREND_WEEKS = 8
@@ -49,7 +49,7 @@ def period_key(folders: list[PeriodFolder], reference_dir: Path) -> str:
         digest.update(path.name.encode() + path.read_bytes())
     for folder in folders:
         for (code, source), drop in sorted(folder.drops.items()):
-            digest.update(f"{folder.period}|{code}|{source}|{sha256_of(drop.path)}".encode())
+            digest.update(f"{folder.period}|{code}|{source}|{sha256_file(drop.path)}".encode())
     return digest.hexdigest()[:24]
 
 

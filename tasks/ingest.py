@@ -4,16 +4,15 @@ usable, else carried over from the newest usable earlier file; `data_status` and
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from nashra.periods import Period
 from schemas.contracts import RuleContext
 from schemas.headers import SOURCES
+from tasks.digest import sha256_file
 from tasks.discover import Drop, PeriodFolder
 from tasks.read import RawTable, UnreadableFile, read_table
 from tasks.validate import ValidatedTable, validate_table
@@ -84,10 +83,6 @@ _read_cache: dict[tuple[str, str], RawTable | UnreadableFile] = {}
 _read_lock = threading.Lock()
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def _read_once(drop: Drop, digest: str) -> RawTable:
     """Read a file once per content and process, as carry-over and history revisit the same files."""
     key = (digest, drop.source)
@@ -115,7 +110,7 @@ def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleCo
         drop = folder.drops.get((code, source))
         if drop is None:
             continue
-        digest = sha256_of(drop.path)
+        digest = sha256_file(drop.path)
         base = dict(directorate=code, source=source, data_period=str(drop.period), path=str(drop.path), sha256=digest)
         try:
             raw = _read_once(drop, digest)

@@ -164,10 +164,6 @@ def staged_folder(final: Path):
     shutil.rmtree(old, ignore_errors=True)
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def write_tables(period_dir: Path, ranking: pd.DataFrame, directorates: list[DirectorateData]) -> dict[Path, str]:
     """rankings.csv and quarantine/, atomically; returns {path: sha256}."""
     path = period_dir / "rankings.csv"
