@@ -50,6 +50,7 @@ def bare_run(root: Path, period: str, html: str) -> dict[str, float]:
     started = time.perf_counter()
     templates = str(Path(__file__).resolve().parents[1] / "report_templates") + "/"
     for _ in range(len(figures) + 1):
-        weasyprint.HTML(string=html, base_url=templates).write_pdf()
+        css = weasyprint.CSS(filename=templates + "bulletin.css")  # as a bare script would: each time
+        weasyprint.HTML(string=html, base_url=templates).write_pdf(stylesheets=[css])
     stages["render"] = time.perf_counter() - started
     return stages

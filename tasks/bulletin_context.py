@@ -7,6 +7,7 @@ aggregates and voucher codes, never candidate names.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -36,6 +37,15 @@ class RunView:
     fingerprint: str
     code_version: str
     register: list[dict] = field(default_factory=list)  # the submission register of the period
+
+    @cached_property
+    def region(self) -> dict | None:
+        """The region's figures this period (every bulletin shows them: computed once per run)."""
+        return region_of(self.current.table)
+
+    @cached_property
+    def region_trend(self) -> list[dict]:
+        return trend(self)
 
 
 def _row(series: pd.Series) -> dict:
@@ -112,13 +122,12 @@ def _quality(view: RunView, code: str) -> dict:
 def regional_context(view: RunView) -> dict:
     ranking = [_row(r) for _, r in view.ranking.iterrows()]
     present = [r for r in ranking if r["data_status"] != MISSING]
-    region = region_of(view.current.table)
     return {
         **_common(view),
-        "region": region,
+        "region": view.region,
         "ranking": ranking,
         "chart": sorted(present, key=lambda r: -r["consumption_rate"]),
-        "trend": trend(view),
+        "trend": view.region_trend,
         "quality": {r["directorate_code"]: _quality(view, r["directorate_code"]) for r in ranking},
         "warning_codes": list(labels.WARNINGS),
         "counts": {s: sum(r["data_status"] == s for r in ranking) for s in labels.DATA_STATUS},
@@ -179,10 +188,10 @@ def directorate_context(view: RunView, code: str) -> dict:
         "code": code,
         "d": row,
         "missing": row["data_status"] == MISSING,
-        "region": region_of(view.current.table),
+        "region": view.region,
         "ranked_count": int(ranked),
         "trend": trend(view, code),
-        "region_trend": trend(view),
+        "region_trend": view.region_trend,
         "expiring": expiring[:EXPIRING_LISTED],
         "expiring_more": max(0, len(expiring) - EXPIRING_LISTED),
         "exams": _exam_breakdown(view, code),
