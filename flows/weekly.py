@@ -1,8 +1,9 @@
 """The weekly flow: raw drops -> validated figures -> ranking -> bulletins -> outbox.
 
-Wiring only: each step is a plain function of `tasks/`; Prefect adds concurrency per
-directorate and per earlier period, logs and the run record. A directorate whose step fails is
-reported as missing with the error, and the others go on.
+Wiring only: each step is a plain function of `tasks/`; Prefect adds a task per directorate
+and per earlier period, logs and the run record. The CPU-bound work (reading, checking, PDF
+layout) goes to one pool of processes for the run (tasks.workers). A directorate whose step
+fails is reported as missing with the error, and the others go on.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from tasks.manifest import build_manifest, input_records, summary_rows
 from tasks.receipts import plan_receipts
 from tasks.register import register_counts, submission_register
 from tasks.transport import transport_for
+from tasks.workers import Job, worker_pool
 
 quiet = dict(cache_policy=NO_CACHE, persist_result=False)
 
@@ -52,21 +54,21 @@ class RunSummary:
 
 
 @task(name="ingest-directorate", **quiet)
-def ingest_directorate(code: str, folders, ctx) -> DirectorateData:
+def ingest_directorate(code: str, folders, ctx, pool) -> DirectorateData:
     progress.report("ingest", code)
-    return load_directorate(code, folders, ctx)
+    return Job(pool, load_directorate, code, folders, ctx).result()
 
 
 @task(name="evaluate-earlier-period", **quiet)
-def evaluate_earlier(period: Period, paths: RunPaths, reference, folders):
+def evaluate_earlier(period: Period, paths: RunPaths, reference, folders, pool):
     progress.report("history", str(period))
-    return earlier_table(paths.raw_dir, reference, paths.reference_dir, period, folders, paths.state_dir)
+    return earlier_table(paths.raw_dir, reference, paths.reference_dir, period, folders, paths.state_dir, pool)
 
 
 @task(name="render-bulletins", **quiet)
-def render(view: RunView, scopes: list[str], folder: Path):
+def render(view: RunView, scopes: list[str], folder: Path, pool):
     progress.report("render", f"{len(scopes)} bulletins")
-    return render_bulletins(view, scopes, folder)
+    return render_bulletins(view, scopes, folder, pool)
 
 
 @task(name="deliver", **quiet)
@@ -143,45 +145,48 @@ def weekly_bulletins(
     period_dir, errors = paths.period_dir(str(p)), []
     logger.info("Period %s (as of %s), raw drops in %s", p, p.as_of, paths.raw_dir)
 
-    progress.report("scan", str(paths.raw_dir))
-    folders = scan_folders(paths.raw_dir, p, reference.codes)
-    ingested = ingest_directorate.map(reference.codes, unmapped(folders), unmapped(rule_context(reference, p)))
-    earlier = earlier_periods(p, reference.start_date)
-    tables = evaluate_earlier.map(earlier, unmapped(paths), unmapped(reference), unmapped(folders))
+    with worker_pool() as pool:  # reading, checking and layout share one pool of processes
+        progress.report("scan", str(paths.raw_dir))
+        folders = scan_folders(paths.raw_dir, p, reference.codes)
+        ingested = ingest_directorate.map(
+            reference.codes, unmapped(folders), unmapped(rule_context(reference, p)), unmapped(pool)
+        )
+        earlier = earlier_periods(p, reference.start_date)
+        tables = evaluate_earlier.map(earlier, unmapped(paths), unmapped(reference), unmapped(folders), unmapped(pool))
 
-    directorates = {}
-    for code, future in zip(reference.codes, ingested, strict=True):
-        try:
-            directorates[code] = future.result()
-        except Exception as error:  # one directorate's failure never stops the others
-            logger.error("Directorate %s could not be read: %s", code, error)
-            errors.append(f"{code}: {error}")
-            directorates[code] = _crashed(code, p, error)
-    history = dict(zip(earlier, (f.result() for f in tables), strict=True))
+        directorates = {}
+        for code, future in zip(reference.codes, ingested, strict=True):
+            try:
+                directorates[code] = future.result()
+            except Exception as error:  # one directorate's failure never stops the others
+                logger.error("Directorate %s could not be read: %s", code, error)
+                errors.append(f"{code}: {error}")
+                directorates[code] = _crashed(code, p, error)
+        history = dict(zip(earlier, (f.result() for f in tables), strict=True))
 
-    progress.report("figures", str(p))
-    with outputs.staged_folder(period_dir / "validation") as docs_dir:
-        current = assemble_period(directorates, reference, p, history, docs_dir)
-    findings = current.findings
-    ranking = outputs.ranking_frame(current.table, history[p.previous()], reference, str(p))
-    written = outputs.write_tables(period_dir, ranking, list(directorates.values()))
+        progress.report("figures", str(p))
+        with outputs.staged_folder(period_dir / "validation") as docs_dir:
+            current = assemble_period(directorates, reference, p, history, docs_dir)
+        findings = current.findings
+        ranking = outputs.ranking_frame(current.table, history[p.previous()], reference, str(p))
+        written = outputs.write_tables(period_dir, ranking, list(directorates.values()))
 
-    register = submission_register(directorates, folders[0], paths.state_dir)
-    publish_register(p, register)
-    inputs = input_records(current, paths.raw_dir)
-    trend = [*sorted(history.items()), (p, current.table)]
-    view = RunView(
-        reference,
-        current,
-        ranking,
-        trend,
-        findings,
-        inputs,
-        outputs.inputs_fingerprint(inputs),
-        outputs.code_version(),
-        register,
-    )
-    bulletins, failed = render(view, [REGION, *reference.codes], period_dir / "bulletins")
+        register = submission_register(directorates, folders[0], paths.state_dir)
+        publish_register(p, register)
+        inputs = input_records(current, paths.raw_dir)
+        trend = [*sorted(history.items()), (p, current.table)]
+        view = RunView(
+            reference,
+            current,
+            ranking,
+            trend,
+            findings,
+            inputs,
+            outputs.inputs_fingerprint(inputs),
+            outputs.code_version(),
+            register,
+        )
+        bulletins, failed = render(view, [REGION, *reference.codes], period_dir / "bulletins", pool)
     errors += [f"bulletin {scope}: {error}" for scope, error in failed.items()]
     written |= {path: sha256_file(path) for path in bulletins.values()}
 

@@ -1,21 +1,20 @@
 """Rendering the period's bulletins into `<out>/<period>/bulletins/`, one PDF per scope.
 
-Templates are filled in this process; the PDF layout, which is the costly part, runs in a
-pool of processes (one per core), and a bulletin that fails does not stop the others.
+Templates are filled in this process; the PDF layout, which is the costly part, runs in the
+run's pool of processes (tasks.workers), and a bulletin that fails does not stop the others.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from pathlib import Path
 
 from tasks.bulletin_context import RunView, directorate_context, regional_context
 from tasks.deliver import REGION
 from tasks.outputs import write_atomic
 from tasks.render import environment, html_to_pdf
+from tasks.workers import Job, worker_pool
 
 
 def bulletin_path(folder: Path, scope: str, period: str) -> Path:
@@ -31,31 +30,24 @@ def bulletin_html(view: RunView, scope: str) -> str:
     return env.get_template("directorate.html.j2").render(**directorate_context(view, scope))
 
 
-def render_bulletins(view: RunView, scopes: list[str], folder: Path, workers: int | None = None):
-    """Render every scope; returns ({scope: path}, {scope: error message})."""
+def render_bulletins(view: RunView, scopes: list[str], folder: Path, pool=None):
+    """Render every scope, laid out in `pool` (tasks.workers; a pool of its own if None).
+
+    Returns ({scope: path}, {scope: error message}). Each template is filled here and sent at
+    once, so the workers lay out while the next one is filled.
+    """
     period = str(view.current.period)
-    pages, errors = {}, {}
-    for scope in scopes:
-        try:
-            pages[scope] = bulletin_html(view, scope)
-        except Exception as error:
-            errors[scope] = f"{type(error).__name__}: {error}"
-    workers = workers or min(len(pages), os.cpu_count() or 1) or 1
-    written = {}
-    context = multiprocessing.get_context("spawn")  # the flow's threads must not be forked
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {scope: pool.submit(html_to_pdf, html) for scope, html in pages.items()}
-        for scope, future in futures.items():
-            path = bulletin_path(folder, scope, period)
+    jobs, errors, written = {}, {}, {}
+    with worker_pool(min(len(scopes), os.cpu_count() or 1) or 1) if pool is None else nullcontext(pool) as pool:
+        for scope in scopes:
             try:
-                pdf = future.result()
-            except BrokenProcessPool:  # the pool itself died (memory, a killed worker): render here instead
-                pdf = None
+                jobs[scope] = Job(pool, html_to_pdf, bulletin_html(view, scope))
             except Exception as error:
                 errors[scope] = f"{type(error).__name__}: {error}"
-                continue
+        for scope, job in jobs.items():
+            path = bulletin_path(folder, scope, period)
             try:
-                write_atomic(path, pdf if pdf is not None else html_to_pdf(pages[scope]))
+                write_atomic(path, job.result())
                 written[scope] = path
             except Exception as error:
                 errors[scope] = f"{type(error).__name__}: {error}"

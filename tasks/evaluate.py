@@ -20,7 +20,7 @@ from tasks import quality
 from tasks.cross_checks import Finding
 from tasks.discover import PeriodFolder, earlier_periods, scan_period
 from tasks.figures import FIGURES, directorate_figures, with_pass_flag
-from tasks.ingest import MISSING, DirectorateData, load_directorate
+from tasks.ingest import MISSING, DirectorateData, load_directorates
 from tasks.ranking import rank
 
 
@@ -124,9 +124,11 @@ def assemble_period(
     return PeriodResult(period, directorates, table, findings)
 
 
-def evaluate_period(raw_dir, reference: Reference, period: Period, folders: list[PeriodFolder]) -> PeriodResult:
-    """A period as its own drops give it (plain, no Prefect): used for the earlier periods."""
+def evaluate_period(
+    raw_dir, reference: Reference, period: Period, folders: list[PeriodFolder], pool=None
+) -> PeriodResult:
+    """A period as its own drops give it (plain, no Prefect): used for the earlier periods.
+    With a `pool` (tasks.workers) the directorates are read and checked in its processes."""
     own = folders_up_to(folders, period)
-    ctx = rule_context(reference, period)
-    directorates = {code: load_directorate(code, own, ctx) for code in reference.codes}
+    directorates = load_directorates(reference.codes, own, rule_context(reference, period), pool)
     return assemble_period(directorates, reference, period)

@@ -60,15 +60,17 @@ def earlier_table(
     period: Period,
     folders: list[PeriodFolder],
     state_dir: Path | None,
+    pool=None,
 ) -> pd.DataFrame:
-    """The table of an earlier `period` as its own drops give it, from the cache when unchanged."""
+    """The table of an earlier `period` as its own drops give it, from the cache when unchanged
+    (else computed, in the `pool`'s processes if given)."""
     own = folders_up_to(folders, period)
     cached = Path(state_dir) / "periods" / f"{period}-{period_key(own, reference_dir)}.csv" if state_dir else None
     if cached is not None and cached.is_file():
         table = pd.read_csv(cached, index_col="code", dtype={"data_period": object, "data_status": object})
         table["rank"] = table["rank"].astype("Int64")
         return table
-    table = evaluate_period(raw_dir, reference, period, folders).table
+    table = evaluate_period(raw_dir, reference, period, folders, pool).table
     if cached is not None:
         for stale in cached.parent.glob(f"{period}-*.csv"):
             stale.unlink(missing_ok=True)
@@ -81,12 +83,12 @@ def earlier_table(
 def evaluate_with_history(paths, reference: Reference, period: Period, folders: list[PeriodFolder]):
     """The run's period with its earlier periods, in one process (the flow does the same, mapped)."""
     from tasks.evaluate import assemble_period, rule_context
-    from tasks.ingest import load_directorate
+    from tasks.ingest import load_directorates
 
     history = {
         q: earlier_table(paths.raw_dir, reference, paths.reference_dir, q, folders, paths.state_dir)
         for q in earlier_periods(period, reference.start_date)
     }
     ctx = rule_context(reference, period)
-    directorates = {code: load_directorate(code, folders_up_to(folders, period), ctx) for code in reference.codes}
+    directorates = load_directorates(reference.codes, folders_up_to(folders, period), ctx)
     return assemble_period(directorates, reference, period, history), history

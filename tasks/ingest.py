@@ -4,7 +4,6 @@ usable, else carried over from the newest usable earlier file; `data_status` and
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,6 +15,7 @@ from tasks.digest import sha256_file
 from tasks.discover import Drop, PeriodFolder
 from tasks.read import RawTable, UnreadableFile, read_table
 from tasks.validate import ValidatedTable, validate_table
+from tasks.workers import run_all
 
 RECEIVED, CARRIED, MISSING = "received", "carried", "missing"
 
@@ -79,27 +79,14 @@ class DirectorateData:
         return [record for s in self.sources.values() for record in s.inputs]
 
 
-_read_cache: dict[tuple[str, str], RawTable | UnreadableFile] = {}
-_read_lock = threading.Lock()
-
-
-def _read_once(drop: Drop, digest: str) -> RawTable:
-    """Read a file once per content and process, as carry-over and history revisit the same files."""
-    key = (digest, drop.source)
-    with _read_lock:
-        cached = _read_cache.get(key)
-    if cached is None:
-        try:
-            cached = read_table(drop.path, drop.source)
-        except UnreadableFile as error:
-            cached = error
-        except Exception as error:  # a file no reader understands must not stop the run
-            cached = UnreadableFile(f"fichier illisible : {type(error).__name__}: {error}")
-        with _read_lock:
-            _read_cache[key] = cached
-    if isinstance(cached, UnreadableFile):
-        raise cached
-    return cached
+def _read(drop: Drop) -> RawTable:
+    """A drop's rows; any reader failure becomes UnreadableFile, so one odd file never stops the run."""
+    try:
+        return read_table(drop.path, drop.source)
+    except UnreadableFile:
+        raise
+    except Exception as error:
+        raise UnreadableFile(f"fichier illisible : {type(error).__name__}: {error}") from error
 
 
 def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleContext) -> SourceData:
@@ -113,7 +100,7 @@ def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleCo
         digest = sha256_file(drop.path)
         base = dict(directorate=code, source=source, data_period=str(drop.period), path=str(drop.path), sha256=digest)
         try:
-            raw = _read_once(drop, digest)
+            raw = _read(drop)
         except UnreadableFile as error:
             data.inputs.append(InputRecord(**base, status="rejected", error=str(error)))
             data.rejected.append((drop, str(error)))
@@ -141,3 +128,8 @@ def load_directorate(code: str, folders: list[PeriodFolder], ctx: RuleContext) -
     return DirectorateData(
         code, folders[0].period, {source: load_source(code, source, folders, ctx) for source in SOURCES}
     )
+
+
+def load_directorates(codes: list[str], folders: list[PeriodFolder], ctx: RuleContext, pool=None) -> dict:
+    """Every directorate of the period of `folders[0]`, in the pool's worker processes if given."""
+    return dict(zip(codes, run_all(pool, load_directorate, [(c, folders, ctx) for c in codes]), strict=True))

@@ -1,0 +1,52 @@
+"""The run's pool of worker processes: results come back in order, a worker's error reaches the
+caller, and a pool that breaks loses nothing (the work is done in the calling process)."""
+
+import multiprocessing
+import os
+
+import pytest
+
+from tasks.workers import Job, run_all, worker_pool
+
+
+def square_with_pid(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def refuse(code: str) -> str:
+    raise ValueError(f"{code}: fichier illisible")
+
+
+def die_in_a_worker(n: int) -> int:
+    """Kills the worker process it runs in (as the kernel does when memory runs out)."""
+    if multiprocessing.parent_process() is not None:
+        os._exit(1)
+    return n + 1
+
+
+@pytest.fixture(scope="module")
+def pool():
+    with worker_pool(2) as pool:
+        yield pool
+
+
+def test_results_come_back_in_order_from_other_processes(pool):
+    results = run_all(pool, square_with_pid, [(n,) for n in range(8)])
+    assert [value for value, _ in results] == [n * n for n in range(8)]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_an_error_in_a_worker_reaches_the_caller_with_its_message(pool):
+    with pytest.raises(ValueError, match="MEK: fichier illisible"):
+        Job(pool, refuse, "MEK").result()
+    assert Job(pool, square_with_pid, 3).result()[0] == 9  # the pool still works
+
+
+def test_a_broken_pool_loses_nothing_the_work_is_done_here():
+    with worker_pool(1) as pool:
+        assert Job(pool, die_in_a_worker, 1).result() == 2  # the worker died: computed here
+        assert Job(pool, square_with_pid, 4).result() == (16, os.getpid())  # the pool is broken: here too
+
+
+def test_without_a_pool_the_work_is_done_here():
+    assert run_all(None, square_with_pid, [(2,), (3,)]) == [(4, os.getpid()), (9, os.getpid())]
