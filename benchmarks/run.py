@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -26,7 +28,11 @@ SCENARIOS = {  # name: (directorates, exam rows per directorate, weeks of histor
     "national": (82, 20_000, 2, 1),
 }
 SCALING = {"1x": 3_000, "2x": 6_000, "4x": 12_000}
-DATA_STAGES = ("read/parse", "row contracts", "figures", "cross-checks + GX", "write outputs")
+DATA_STAGES = ("read + row contracts", "figures", "cross-checks + GX", "write outputs")
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0))
 
 
 def scenario_root(name: str, directorates: int, rows: int, weeks: int) -> Path:
@@ -41,19 +47,64 @@ def scenario_root(name: str, directorates: int, rows: int, weeks: int) -> Path:
     return root
 
 
-def peak_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
+def _rss_kb(pid: int | str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[str]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += (task / "children").read_text().split()
+        except FileNotFoundError:
+            continue
+    return found
+
+
+class MemorySampler(threading.Thread):
+    """The RSS of this process and of its worker processes, sampled together every `interval` s.
+
+    (The kernel's peak for children counts the parent's pages they were forked with, so it
+    overstates the workers; sampling /proc sees what is resident at once.)"""
+
+    def __init__(self, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.interval, self.peak_total_kb, self.peak_worker_kb = interval, 0, 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.stopped.wait(self.interval):
+            workers = [_rss_kb(child) for child in _children(me)]
+            self.peak_worker_kb = max(self.peak_worker_kb, *workers, 0)
+            self.peak_total_kb = max(self.peak_total_kb, _rss_kb(me) + sum(workers))
+
+    def stop(self) -> dict[str, float]:
+        self.stopped.set()
+        self.join()
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return {
+            "rss_mb": own / 1024,
+            "worker_rss_mb": self.peak_worker_kb / 1024,
+            "total_rss_mb": max(own, self.peak_total_kb) / 1024,
+        }
 
 
 def measure_one(name: str, directorates: int, rows: int, weeks: int, repeats: int) -> dict:
     """In this process: the weekly run `repeats` times (history warm, as in production), then the floor."""
     from benchmarks.bare import bare_run
-    from benchmarks.stages import weekly_run
+    from benchmarks.stages import WALL, weekly_run
     from nashra.periods import Period
 
     root = scenario_root(name, directorates, rows, weeks)
+    memory = MemorySampler()
+    memory.start()
     runs = []
     for attempt in range(repeats):
         out = WORK / f"{name}-out"
@@ -64,13 +115,13 @@ def measure_one(name: str, directorates: int, rows: int, weeks: int, repeats: in
             (out / "state" / "deliveries.sqlite").unlink(missing_ok=True)
         started = time.perf_counter()
         stages = weekly_run(root, out, Period.parse(PERIOD), warm_history=True)
-        stages["end to end"] = sum(v for k, v in stages.items() if k != "bulletins")
+        stages["end to end"] = sum(stages.get(k, 0.0) for k in WALL)
         stages["wall incl. warm-up"] = time.perf_counter() - started
         runs.append(stages)
     html = _one_bulletin_html(root)
     floor = bare_run(root, PERIOD, html)
     floor["end to end"] = sum(floor.values())
-    return {"runs": runs, "floor": floor, "rss_mb": peak_rss_mb(), "rows": directorates * rows}
+    return {"runs": runs, "floor": floor, **memory.stop(), "rows": directorates * rows}
 
 
 def _one_bulletin_html(root: Path) -> str:
@@ -80,8 +131,6 @@ def _one_bulletin_html(root: Path) -> str:
 
 def prefect_overhead() -> dict:
     """An empty flow with one empty task per directorate: Prefect's own cost, server start-up apart."""
-    import os
-
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from prefect import flow, task
@@ -125,6 +174,8 @@ def _stat(values: list[float]) -> str:
 
 
 def report(results: dict, overhead: dict, scaling: dict) -> str:
+    from benchmarks.stages import IN_WORKERS, WALL
+
     versions = ", ".join(
         f"{p} {version(p)}"
         for p in ("prefect", "pandas", "pandera", "great-expectations", "weasyprint", "python-calamine")
@@ -132,23 +183,16 @@ def report(results: dict, overhead: dict, scaling: dict) -> str:
     lines = [
         f"# Nashra benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        f"Machine: {platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores, "
+        f"Machine: {platform.machine()}, {cores()} cores, "
         f"Python {platform.python_version()}, {platform.platform()}. {versions}.",
         "",
         "Seconds per stage of one weekly run (median, with min–max over the repeats), earlier periods' tables "
         "already in `data/state` as in a weekly run; Prefect's start-up apart (last table).",
         "",
     ]
-    stages = [
-        "read/parse",
-        "row contracts",
-        "figures",
-        "cross-checks + GX",
-        "write outputs",
-        "render",
-        "deliver (outbox)",
-        "end to end",
-    ]
+    stages = [*IN_WORKERS, *WALL, "end to end"]
+    label = {s: f"{s} (CPU s, summed over the workers)" for s in IN_WORKERS}
+    label["read + row contracts"] = f"read + row contracts (wall, {cores()} processes)"
     header = "| stage | " + " | ".join(f"{n} (Nashra) | {n} (floor) | ratio" for n in results) + " |"
     lines += [header, "|---" * (1 + 3 * len(results)) + "|"]
     for stage in stages:
@@ -159,16 +203,22 @@ def report(results: dict, overhead: dict, scaling: dict) -> str:
             median = statistics.median(values)
             ratio = f"{median / floor:.1f}×" if floor else ""
             cells += [_stat(values), f"{floor:.2f}" if floor is not None else "", ratio]
-        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
+        lines.append(f"| {label.get(stage, stage)} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "| scenario | exam rows | bulletins | render per bulletin (s) | peak RSS (MB) |",
-        "|---|---|---|---|---|",
+        "Peak memory (RSS, MB): the run's own process, its largest worker, and the run with its workers together"
+        " (sampled every 0.1 s).",
+        "",
+        "| scenario | exam rows | bulletins | render per bulletin (s, wall) | run | largest worker | together |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, result in results.items():
         run = result["runs"][0]
         per = statistics.median(r["render"] for r in result["runs"]) / run["bulletins"]
-        lines.append(f"| {name} | {result['rows']:,} | {int(run['bulletins'])} | {per:.2f} | {result['rss_mb']:.0f} |")
+        lines.append(
+            f"| {name} | {result['rows']:,} | {int(run['bulletins'])} | {per:.2f} | {result['rss_mb']:.0f}"
+            f" | {result['worker_rss_mb']:.0f} | {result['total_rss_mb']:.0f} |"
+        )
     lines += ["", "Prefect overhead:", "", "| measure | seconds |", "|---|---|"]
     lines += [f"| {k} | {v:.2f} |" for k, v in overhead.items()]
     if scaling:
@@ -176,14 +226,15 @@ def report(results: dict, overhead: dict, scaling: dict) -> str:
             "",
             "Scaling (regional shape, data stages only: read, contracts, figures, checks, outputs):",
             "",
-            "| rows per directorate | data stages (s) | ratio to 1× | peak RSS (MB) |",
+            "| rows per directorate | data stages (s) | ratio to 1× | peak RSS, run and workers together (MB) |",
             "|---|---|---|---|",
         ]
         base = None
         for label, result in scaling.items():
             data = statistics.median(sum(run.get(s, 0.0) for s in DATA_STAGES) for run in result["runs"])
             base = base or data
-            lines.append(f"| {label} ({SCALING[label]:,}) | {data:.2f} | {data / base:.2f} | {result['rss_mb']:.0f} |")
+            memory = result["total_rss_mb"]
+            lines.append(f"| {label} ({SCALING[label]:,}) | {data:.2f} | {data / base:.2f} | {memory:.0f} |")
     return "\n".join(lines) + "\n"
 
 
