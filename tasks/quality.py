@@ -30,6 +30,7 @@ def _counts(findings: list[Finding], code: str, index: pd.Index) -> pd.Series:
 def period_facts(present: list[DirectorateData], table: pd.DataFrame, exams: pd.DataFrame, ledger: pd.DataFrame):
     """Facts of a period's own drops, and the cross-check findings (with examples) they count."""
     index = pd.Index([d.code for d in present], name="code")
+    exams, ledger = cc.with_voucher_ids(exams, ledger)
     findings = [
         *cc.w1_voucher_not_in_ledger(exams, ledger),
         *cc.w2_voucher_not_consumed(exams, ledger),

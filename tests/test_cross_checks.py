@@ -9,6 +9,7 @@ from tasks.cross_checks import (
     w4_shared_voucher,
     w5_cumulative_fell,
     w6_attempt_after_pass,
+    with_voucher_ids,
 )
 
 T = pd.Timestamp
@@ -25,25 +26,27 @@ def ledger(rows):
     return pd.DataFrame(rows, columns=["directorate", "row", "voucher_code", "status"])
 
 
-EXAMS = exams(
-    [
-        ("FES", 2, "111111", "MO-200", T("2026-10-01"), True, "V1"),
-        ("FES", 3, "111111", "MO-200", T("2026-10-20"), False, "V2"),  # W6: after a pass
-        ("FES", 4, "222222", "MO-100", T("2026-10-02"), False, "V9"),  # W1: not in ledger
-        ("FES", 5, "222222", "MO-100", T("2026-10-25"), True, "V3"),  # a retake after a failure is fine
-        ("MEK", 2, "333333", "MO-200", T("2026-10-03"), True, "M1"),
-    ]
-)
-LEDGER = ledger(
-    [
-        ("FES", 2, "V1", "consumed"),
-        ("FES", 3, "V2", "assigned"),  # W2
-        ("FES", 4, "V3", "consumed"),
-        ("FES", 5, "V4", "consumed"),  # W3: no exam
-        ("FES", 6, "S1", "available"),
-        ("MEK", 2, "M1", "consumed"),
-        ("MEK", 3, "S1", "available"),  # W4
-    ]
+EXAMS, LEDGER = with_voucher_ids(
+    exams(
+        [
+            ("FES", 2, "111111", "MO-200", T("2026-10-01"), True, "V1"),
+            ("FES", 3, "111111", "MO-200", T("2026-10-20"), False, "V2"),  # W6: after a pass
+            ("FES", 4, "222222", "MO-100", T("2026-10-02"), False, "V9"),  # W1: not in ledger
+            ("FES", 5, "222222", "MO-100", T("2026-10-25"), True, "V3"),  # a retake after a failure is fine
+            ("MEK", 2, "333333", "MO-200", T("2026-10-03"), True, "M1"),
+        ]
+    ),
+    ledger(
+        [
+            ("FES", 2, "V1", "consumed"),
+            ("FES", 3, "V2", "assigned"),  # W2
+            ("FES", 4, "V3", "consumed"),
+            ("FES", 5, "V4", "consumed"),  # W3: no exam
+            ("FES", 6, "S1", "available"),
+            ("MEK", 2, "M1", "consumed"),
+            ("MEK", 3, "S1", "available"),  # W4
+        ]
+    ),
 )
 
 
@@ -83,3 +86,11 @@ def test_w5_is_silent_when_the_directorate_was_missing_before():
 def test_w6_attempt_after_a_pass_at_the_same_exam():
     [finding] = w6_attempt_after_pass(EXAMS)
     assert (finding.directorate, finding.count, finding.examples) == ("FES", 1, ("ligne 3 : V2",))
+
+
+def test_voucher_ids_match_across_the_two_files_within_one_directorate_only():
+    exam_ids = EXAMS.set_index(["directorate", "voucher_code"])["voucher_id"]
+    ledger_ids = LEDGER.set_index(["directorate", "voucher_code"])["voucher_id"]
+    assert exam_ids[("FES", "V1")] == ledger_ids[("FES", "V1")]
+    assert ledger_ids[("FES", "S1")] != ledger_ids[("MEK", "S1")]
+    assert ledger_ids.is_unique
