@@ -6,7 +6,6 @@ run's pool of processes (tasks.workers), and a bulletin that fails does not stop
 
 from __future__ import annotations
 
-import os
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from tasks.bulletin_context import RunView, directorate_context, regional_contex
 from tasks.deliver import REGION
 from tasks.outputs import write_atomic
 from tasks.render import environment, html_to_pdf
-from tasks.workers import Job, worker_pool
+from tasks.workers import Job, default_workers, worker_pool
 
 
 def bulletin_path(folder: Path, scope: str, period: str) -> Path:
@@ -38,7 +37,7 @@ def render_bulletins(view: RunView, scopes: list[str], folder: Path, pool=None):
     """
     period = str(view.current.period)
     jobs, errors, written = {}, {}, {}
-    with worker_pool(min(len(scopes), os.cpu_count() or 1) or 1) if pool is None else nullcontext(pool) as pool:
+    with worker_pool(min(len(scopes), default_workers()) or 1) if pool is None else nullcontext(pool) as pool:
         for scope in scopes:
             try:
                 jobs[scope] = Job(pool, html_to_pdf, bulletin_html(view, scope))

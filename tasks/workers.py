@@ -16,11 +16,22 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 
 
+def default_workers() -> int:
+    """`NASHRA_WORKERS` if set (fewer workers, less memory: each holds a directorate's files
+    while it checks them), else one per core this process may use."""
+    configured = os.environ.get("NASHRA_WORKERS", "").strip()
+    if configured:
+        if not configured.isdigit() or int(configured) < 1:
+            raise ValueError(f"NASHRA_WORKERS={configured!r}: expected a whole number of processes, 1 or more")
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 @contextmanager
 def worker_pool(workers: int | None = None, **options) -> Iterator[ProcessPoolExecutor]:
-    """A pool of `workers` processes (default: one per core); `options` go to ProcessPoolExecutor."""
+    """A pool of `workers` processes (default: `default_workers()`); `options` go to ProcessPoolExecutor."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context, **options) as pool:
+    with ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=context, **options) as pool:
         yield pool
 
 

@@ -1,5 +1,6 @@
 """The CLI's errors a person can fix are one line, not a traceback."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -34,3 +35,15 @@ def test_a_broken_reference_file_names_the_file_and_line(tmp_path):
     (tmp_path / "exams.csv").write_text("exam_code,title_fr,title_ar,level,passing_score\nMO-100,W,و,a,sept\n")
     result = nashra("run", "--reference-dir", str(tmp_path))
     assert result.returncode == 2 and "exams.csv:2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_wrong_number_of_workers_is_refused_before_anything_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "nashra.cli", "run", "--period", "2026-W47"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NASHRA_WORKERS": "two"},
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "NASHRA_WORKERS='two': expected a whole number of processes" in result.stderr

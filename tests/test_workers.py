@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tasks.workers import Job, run_all, worker_pool
+from tasks.workers import Job, default_workers, run_all, worker_pool
 
 
 def square_with_pid(n: int) -> tuple[int, int]:
@@ -50,3 +50,13 @@ def test_a_broken_pool_loses_nothing_the_work_is_done_here():
 
 def test_without_a_pool_the_work_is_done_here():
     assert run_all(None, square_with_pid, [(2,), (3,)]) == [(4, os.getpid()), (9, os.getpid())]
+
+
+def test_the_number_of_workers_can_be_set_and_a_wrong_one_is_refused(monkeypatch):
+    monkeypatch.setenv("NASHRA_WORKERS", "3")
+    assert default_workers() == 3
+    monkeypatch.setenv("NASHRA_WORKERS", "0")
+    with pytest.raises(ValueError, match="NASHRA_WORKERS='0'"):
+        default_workers()
+    monkeypatch.delenv("NASHRA_WORKERS")
+    assert default_workers() == len(os.sched_getaffinity(0))

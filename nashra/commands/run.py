@@ -36,6 +36,12 @@ def run(args) -> int:
             DeliverySettings.for_channel("smtp")
         except SettingsError as error:
             raise CommandError(str(error)) from None
+    from tasks.workers import default_workers
+
+    try:
+        default_workers()
+    except ValueError as error:
+        raise CommandError(str(error)) from None
     quiet_prefect(args.verbose)
 
     from rich.console import Console
