@@ -154,6 +154,27 @@ def prefect_overhead() -> dict:
     return {"first call (server start-up)": first, "flow, 9 empty tasks": statistics.median(timings)}
 
 
+CLI_RUNS = ("first run: earlier weeks computed too", "weekly run: earlier weeks cached")
+
+
+def through_cli(name: str) -> dict[str, float]:
+    """Wall seconds of `nashra run` on a scenario's files, as the information center runs it:
+    Prefect and its temporary server, one task per directorate, receipts, manifest, outbox."""
+    root, out = WORK / name, WORK / f"{name}-cli"
+    shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, "-m", "nashra.cli", "run", "--period", PERIOD, "--deliver", "outbox"]
+    command += ["--raw-dir", str(root / "raw"), "--reference-dir", str(root / "reference")]
+    command += ["--out-dir", str(out), "--state-dir", str(out / "state")]
+    timings = {}
+    for label in CLI_RUNS:
+        started = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True, cwd=HERE.parent, timeout=3600)
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr[-3000:])
+        timings[label] = time.perf_counter() - started
+    return timings
+
+
 def _child(arguments: list[str]) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", *arguments],
@@ -173,7 +194,7 @@ def _stat(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
 
 
-def report(results: dict, overhead: dict, scaling: dict) -> str:
+def report(results: dict, overhead: dict, scaling: dict, cli: dict) -> str:
     from benchmarks.stages import IN_WORKERS, WALL
 
     versions = ", ".join(
@@ -219,6 +240,17 @@ def report(results: dict, overhead: dict, scaling: dict) -> str:
             f"| {name} | {result['rows']:,} | {int(run['bulletins'])} | {per:.2f} | {result['rss_mb']:.0f}"
             f" | {result['worker_rss_mb']:.0f} | {result['total_rss_mb']:.0f} |"
         )
+    if cli:
+        lines += [
+            "",
+            "Through the CLI (`nashra run`, wall seconds): the stages above plus Prefect — its temporary server's"
+            " start-up, one task per directorate — and the receipts, register and manifest.",
+            "",
+            "| scenario | " + " | ".join(CLI_RUNS) + " |",
+            "|---" * (1 + len(CLI_RUNS)) + "|",
+        ]
+        for name, seconds in cli.items():
+            lines.append(f"| {name} | " + " | ".join(f"{seconds[label]:.1f}" for label in CLI_RUNS) + " |")
     lines += ["", "Prefect overhead:", "", "| measure | seconds |", "|---|---|"]
     lines += [f"| {k} | {v:.2f} |" for k, v in overhead.items()]
     if scaling:
@@ -244,6 +276,7 @@ def main() -> int:
     parser.add_argument("--overhead", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--no-scaling", action="store_true")
+    parser.add_argument("--no-cli", action="store_true", help="skip the runs through `nashra run`")
     args = parser.parse_args()
     if args.overhead:
         print(json.dumps(prefect_overhead()))
@@ -263,8 +296,13 @@ def main() -> int:
         for label, rows in SCALING.items():
             print(f"… scaling {label}", file=sys.stderr)
             scaling[label] = _child(["--one", f"scale-{label}:{rows}:2:2"])
+    cli = {}
+    if not args.no_cli:
+        for name in results:
+            print(f"… {name} through the CLI", file=sys.stderr)
+            cli[name] = through_cli(name)
     overhead = _child(["--overhead"])
-    text = report(results, overhead, scaling)
+    text = report(results, overhead, scaling, cli)
     target = HERE / "results"
     target.mkdir(exist_ok=True)
     (target / f"{datetime.now(UTC):%Y-%m-%d}.md").write_text(text)
