@@ -1,9 +1,8 @@
 """The cross-checks W1-W6 of SPEC §3: they flag, never delete.
 
 Each takes the combined accepted rows (with `directorate` and `row` columns, and `voucher_id`
-from `with_voucher_ids`) and returns one
-`Finding` per directorate concerned, with a count and a few examples a person can look up in
-the file (row numbers and voucher codes; never names).
+from `with_voucher_ids`) and returns one `Finding` per directorate concerned, with a count and
+a few examples a person can look up in the file (row numbers and voucher codes; never names).
 """
 
 from __future__ import annotations
