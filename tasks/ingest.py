@@ -79,6 +79,18 @@ class DirectorateData:
         return [record for s in self.sources.values() for record in s.inputs]
 
 
+def _fingerprint(drop: Drop) -> str:
+    """The drop's sha256; a file gone or unreadable since its folder was scanned is UnreadableFile."""
+    try:
+        return sha256_file(drop.path)
+    except OSError as error:
+        raise UnreadableFile(
+            f"le fichier n'a pas pu être ouvert ({error.strerror}) : a-t-il été déplacé ou remplacé pendant "
+            "le traitement ? Relancer la période",
+            "تعذر فتح الملف: هل نُقل أو استُبدل أثناء المعالجة؟ أعد تشغيل الفترة",
+        ) from error
+
+
 def _read(drop: Drop) -> RawTable:
     """A drop's rows; any reader failure becomes UnreadableFile, so one odd file never stops the run."""
     try:
@@ -97,9 +109,9 @@ def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleCo
         drop = folder.drops.get((code, source))
         if drop is None:
             continue
-        digest = sha256_file(drop.path)
-        base = dict(directorate=code, source=source, data_period=str(drop.period), path=str(drop.path), sha256=digest)
+        base = dict(directorate=code, source=source, data_period=str(drop.period), path=str(drop.path), sha256=None)
         try:
+            base["sha256"] = _fingerprint(drop)
             raw = _read(drop)
         except UnreadableFile as error:
             data.inputs.append(InputRecord(**base, status="rejected", error=str(error)))

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -101,7 +101,8 @@ def write_quarantine(folder: Path, directorates: list[DirectorateData]) -> dict[
             for drop, reason in data.rejected:
                 name = f"{stem}_{drop.period}_rejected"
                 copy = folder / f"{name}{drop.path.suffix.lower()}"
-                written[copy] = write_atomic(copy, drop.path.read_bytes())
+                with suppress(OSError):  # a file gone since the scan is not copied; the note says so
+                    written[copy] = write_atomic(copy, drop.path.read_bytes())
                 note = f"{drop.path}\n{reason}\n".encode()
                 written[folder / f"{name}.txt"] = write_atomic(folder / f"{name}.txt", note)
     for stale in folder.iterdir():

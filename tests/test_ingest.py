@@ -5,6 +5,7 @@ import pandas as pd
 from nashra.periods import Period
 from tasks.discover import scan_period
 from tasks.evaluate import evaluate_period, scan_folders
+from tasks.outputs import write_quarantine
 from tests.conftest import EXAM_HEADER, LEDGER_HEADER, write_csv
 
 P = Period.parse("2026-W47")
@@ -85,3 +86,21 @@ def test_a_run_never_reads_drops_of_a_later_period(tmp_path, reference):
     drop(tmp_path, "2026-W48", "FES", "voucher_ledger")
     result = evaluate_period(tmp_path, reference, P, scan_folders(tmp_path, P, reference.codes))
     assert result.table.loc["FES", "data_status"] == "missing"
+
+
+def test_a_file_gone_since_the_scan_is_rejected_with_a_reason_and_the_earlier_one_carried(tmp_path, reference):
+    drop(tmp_path, "2026-W46", "FES", "exam_results")
+    drop(tmp_path, "2026-W46", "FES", "voucher_ledger")
+    drop(tmp_path, "2026-W47", "FES", "voucher_ledger")
+    moved = drop(tmp_path, "2026-W47", "FES", "exam_results")
+    folders = scan_folders(tmp_path, P, reference.codes)
+    moved.unlink()  # someone replaces the file on the shared drive while the run reads the others
+    fes = evaluate_period(tmp_path, reference, P, folders).directorates["FES"]
+    assert fes.data_status == "carried"
+    [rejected, carried] = fes.sources["exam_results"].inputs
+    assert rejected.status == "rejected" and rejected.sha256 is None
+    assert "déplacé ou remplacé" in rejected.error
+    assert carried.status == "carried" and carried.data_period == "2026-W46"
+    written = write_quarantine(tmp_path / "quarantine", [fes])
+    [note] = [path for path in written if path.name == "FES_exam_results_2026-W47_rejected.txt"]
+    assert "déplacé ou remplacé" in note.read_text()
