@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from unittest.mock import patch
 
@@ -14,21 +14,12 @@ from tasks import ingest, quality
 from tasks.bulletin_context import RunView
 from tasks.bulletins import bulletin_html, render_bulletins
 from tasks.deliver import REGION, deliver_round, plan_letters
-from tasks.evaluate import (
-    PeriodResult,
-    combined_rows,
-    folders_up_to,
-    period_table,
-    rule_context,
-    scan_folders,
-    with_pass_flag,
-)
+from tasks.evaluate import assemble_period, folders_up_to, rule_context, scan_folders
 from tasks.history import earlier_periods, earlier_table
 from tasks.ingest import DirectorateData
 from tasks.ledger import Ledger
 from tasks.manifest import input_records
 from tasks.outputs import inputs_fingerprint, ranking_frame, write_tables
-from tasks.ranking import rank
 from tasks.transport import OutboxTransport
 from tasks.workers import run_all, worker_pool
 
@@ -44,28 +35,9 @@ WALL = (  # the stages of a run, one after the other: their sum is the run
 IN_WORKERS = ("read/parse", "row contracts")  # seconds summed over the worker processes
 
 
-def timed_directorate(code: str, folders, ctx) -> tuple[DirectorateData, dict[str, float]]:
-    """`load_directorate` in a worker, with the seconds spent reading and in the row contracts."""
-    spent = dict.fromkeys(IN_WORKERS, 0.0)
-
-    def timed(name, fn):
-        def wrapper(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                spent[name] += time.perf_counter() - started
-
-        return wrapper
-
-    with (
-        patch.object(ingest, "read_table", timed("read/parse", ingest.read_table)),
-        patch.object(ingest, "validate_table", timed("row contracts", ingest.validate_table)),
-    ):
-        return ingest.load_directorate(code, folders, ctx), spent
-
-
 class Clock:
+    """Seconds per stage, added up over every entry into the stage."""
+
     def __init__(self):
         self.stages: dict[str, float] = {}
 
@@ -75,7 +47,34 @@ class Clock:
         try:
             yield
         finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - started
+            self.add({name: time.perf_counter() - started})
+
+    def add(self, stages: dict[str, float]) -> None:
+        for name, seconds in stages.items():
+            self.stages[name] = self.stages.get(name, 0.0) + seconds
+
+    @contextmanager
+    def inside(self, name: str, module, *functions: str):
+        """Count every call of `module.<function>` as stage `name`; the project's code runs unchanged."""
+
+        def timed(function):
+            def wrapper(*args, **kwargs):
+                with self.stage(name):
+                    return function(*args, **kwargs)
+
+            return wrapper
+
+        with ExitStack() as stack:
+            for function in functions:
+                stack.enter_context(patch.object(module, function, timed(getattr(module, function))))
+            yield
+
+
+def timed_directorate(code: str, folders, ctx) -> tuple[DirectorateData, dict[str, float]]:
+    """`load_directorate` in a worker, with the seconds spent reading and in the row contracts."""
+    clock = Clock()
+    with clock.inside("read/parse", ingest, "read_table"), clock.inside("row contracts", ingest, "validate_table"):
+        return ingest.load_directorate(code, folders, ctx), clock.stages
 
 
 def weekly_run(root: Path, out: Path, period: Period, warm_history: bool) -> dict[str, float]:
@@ -100,32 +99,21 @@ def weekly_run(root: Path, out: Path, period: Period, warm_history: bool) -> dic
         directorates = {}
         for code, (data, spent) in zip(reference.codes, loaded, strict=True):
             directorates[code] = data
-            for name, seconds in spent.items():
-                clock.stages[name] = clock.stages.get(name, 0.0) + seconds
-        with clock.stage("figures"):
-            table = period_table(directorates, reference, period)
-            present = list(directorates.values())
-            passing = reference.exams["passing_score"].astype(int).to_dict()
-            exams = with_pass_flag(combined_rows(present, "exam_results"), passing)
-            ledger_rows = combined_rows(present, "voucher_ledger")
-        with clock.stage("cross-checks + GX"):
-            facts, counted = quality.period_facts(present, table, exams, ledger_rows)
-            trend, w5 = quality.trend_facts(table, history, period)
-            findings = quality.assess(facts.join(trend), counted + w5, table, "bench", True, out / "validation")
-        with clock.stage("figures"):
-            table.insert(2, "provisional", None)
-            table.insert(2, "rank", rank(table).reindex(table.index))
-            current = PeriodResult(period, directorates, table, findings)
-            ranking = ranking_frame(table, history[period.previous()], reference, str(period))
+            clock.add(spent)
+        checks = ("period_facts", "trend_facts", "assess")
+        with clock.stage("figures"), clock.inside("cross-checks + GX", quality, *checks):
+            current = assemble_period(directorates, reference, period, history, out / "validation")
+            ranking = ranking_frame(current.table, history[period.previous()], reference, str(period))
+        clock.stages["figures"] -= clock.stages["cross-checks + GX"]  # figures and ranking: the rest of it
         with clock.stage("write outputs"):
-            write_tables(out / str(period), ranking, present)
+            write_tables(out / str(period), ranking, list(directorates.values()))
         inputs = input_records(current, paths.raw_dir)
         view = RunView(
             reference,
             current,
             ranking,
-            [*sorted(history.items()), (period, table)],
-            findings,
+            [*sorted(history.items()), (period, current.table)],
+            current.findings,
             inputs,
             inputs_fingerprint(inputs),
             "bench",
