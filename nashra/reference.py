@@ -34,6 +34,11 @@ class Reference:
         return list(self.directorates.index)
 
     @property
+    def passing_scores(self) -> dict[str, int]:
+        """Exam code -> passing score: a pass is a score at or above it (SPEC §4)."""
+        return self.exams["passing_score"].astype(int).to_dict()
+
+    @property
     def start_date(self) -> date:
         return date.fromisoformat(self.programme["start_date"])
 

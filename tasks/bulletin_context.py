@@ -142,7 +142,7 @@ def _exam_breakdown(view: RunView, code: str) -> list[dict]:
     exams = view.reference.exams
     if rows is None or rows.empty:
         return []
-    flagged = with_pass_flag(rows, exams["passing_score"].astype(int).to_dict())
+    flagged = with_pass_flag(rows, view.reference.passing_scores)
     grouped = flagged.groupby("exam_code").agg(taken=("is_pass", "size"), passed=("is_pass", "sum"))
     grouped["rate"] = grouped["passed"] / grouped["taken"]
     return [

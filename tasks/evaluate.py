@@ -37,8 +37,7 @@ class PeriodResult:
 
 
 def rule_context(reference: Reference, period: Period) -> RuleContext:
-    passing = reference.exams["passing_score"].astype(int).to_dict()
-    return RuleContext(as_of=period.as_of, start=reference.start_date, passing_scores=passing)
+    return RuleContext(as_of=period.as_of, start=reference.start_date, passing_scores=reference.passing_scores)
 
 
 def scan_folders(raw_dir, period: Period, codes: list[str]) -> list[PeriodFolder]:
@@ -69,18 +68,15 @@ def period_table(
     directorates: dict[str, DirectorateData],
     reference: Reference,
     period: Period,
-    exams: pd.DataFrame | None = None,
-    ledger: pd.DataFrame | None = None,
+    exams: pd.DataFrame,
+    ledger: pd.DataFrame,
 ) -> pd.DataFrame:
     """Status and figures of every directorate of the reference, in reference order (no rank yet).
 
-    `exams` and `ledger` are the present directorates' combined rows, when the caller has them.
+    `exams` (with `is_pass`) and `ledger` are the present directorates' combined rows.
     """
-    present = [d for d in directorates.values() if d.data_status != MISSING]
-    codes = pd.Index([d.code for d in present], name="code")
-    exams = combined_rows(present, EXAM_RESULTS) if exams is None else exams
-    ledger = combined_rows(present, VOUCHER_LEDGER) if ledger is None else ledger
-    figures = directorate_figures(exams, ledger, reference.targets.reindex(codes), period, _passing(reference))
+    codes = pd.Index([d.code for d in directorates.values() if d.data_status != MISSING], name="code")
+    figures = directorate_figures(exams, ledger, reference.targets.reindex(codes), period)
     table = pd.DataFrame(index=pd.Index(reference.codes, name="code"))
     table["data_status"] = [directorates[c].data_status for c in table.index]
     table["data_period"] = [
@@ -89,10 +85,6 @@ def period_table(
     table = table.join(figures[list(FIGURES)])
     table["beneficiaries_target"] = reference.targets.reindex(table.index)
     return table
-
-
-def _passing(reference: Reference) -> dict[str, int]:
-    return reference.exams["passing_score"].astype(int).to_dict()
 
 
 def assemble_period(
@@ -108,7 +100,7 @@ def assemble_period(
     quality report is written there as Data Docs. Provisional directorates are not ranked.
     """
     present = [d for d in directorates.values() if d.data_status != MISSING]
-    exams = with_pass_flag(combined_rows(present, EXAM_RESULTS), _passing(reference))  # built once, used twice
+    exams = with_pass_flag(combined_rows(present, EXAM_RESULTS), reference.passing_scores)  # for figures and checks
     ledger = combined_rows(present, VOUCHER_LEDGER)
     table = period_table(directorates, reference, period, exams, ledger)
     facts, counted = quality.period_facts(present, table, exams, ledger)

@@ -144,16 +144,14 @@ def with_pass_flag(exams: pd.DataFrame, passing_scores: dict[str, int]) -> pd.Da
     return exams.assign(is_pass=(exams["score"] >= exams["exam_code"].map(passing_scores)).fillna(False).astype(bool))
 
 
-def directorate_figures(
-    exams: pd.DataFrame, ledger: pd.DataFrame, targets: pd.Series, period: Period, passing_scores: dict[str, int]
-) -> pd.DataFrame:
+def directorate_figures(exams: pd.DataFrame, ledger: pd.DataFrame, targets: pd.Series, period: Period) -> pd.DataFrame:
     """All figures for the directorates in `targets.index`, from their accepted rows.
 
-    `exams` and `ledger` carry a `directorate` column; as-of is the period's Sunday.
+    `exams` and `ledger` carry a `directorate` column, `exams` its `is_pass` (with_pass_flag);
+    as-of is the period's Sunday.
     """
     codes = targets.index
     as_of = pd.Timestamp(period.as_of)
-    exams = with_pass_flag(exams, passing_scores)
     f = pd.DataFrame(index=codes)
     f["vouchers_allocated"] = vouchers_allocated(ledger, codes)
     f["vouchers_consumed"] = vouchers_consumed(ledger, codes)

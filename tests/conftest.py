@@ -24,8 +24,7 @@ def reference():
 
 @pytest.fixture(scope="session")
 def ctx(reference) -> RuleContext:
-    passing = reference.exams["passing_score"].astype(int).to_dict()
-    return RuleContext(as_of=PERIOD.as_of, start=date(2026, 9, 1), passing_scores=passing)
+    return RuleContext(as_of=PERIOD.as_of, start=date(2026, 9, 1), passing_scores=reference.passing_scores)
 
 
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8", sep: str = ",") -> Path:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from nashra.periods import Period
-from tasks.figures import directorate_figures, region_figures
+from tasks.figures import directorate_figures, region_figures, with_pass_flag
 from tasks.ranking import rank, rank_change
 
 P = Period.parse("2026-W47")
@@ -54,7 +54,7 @@ TARGETS = pd.Series({"AAA": 10, "BBB": 2, "CCC": 1})
 
 @pytest.fixture(scope="module")
 def figures():
-    return directorate_figures(EXAMS, LEDGER, TARGETS, P, PASSING)
+    return directorate_figures(with_pass_flag(EXAMS, PASSING), LEDGER, TARGETS, P)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_a_directorate_with_no_rows_has_zero_rates(figures):
 
 
 def test_target_progress_is_not_capped_but_the_score_caps_it():
-    figures = directorate_figures(EXAMS, LEDGER, pd.Series({"BBB": 1}), P, PASSING)
+    figures = directorate_figures(with_pass_flag(EXAMS, PASSING), LEDGER, pd.Series({"BBB": 1}), P)
     assert figures.at["BBB", "target_progress"] == 2.0  # two candidates certified, target 1
     assert figures.at["BBB", "score"] == pytest.approx(100 * (0.4 + 0.3 + 0.3))
 
