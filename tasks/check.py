@@ -53,11 +53,8 @@ def check_file(path: Path, source: str, period: Period, reference: Reference) ->
     report = CheckReport(Path(path), source, period, usable=False)
     try:
         raw = read_table(path, source)
-    except UnreadableFile as error:
+    except UnreadableFile as error:  # any file, however broken, gets an answer and no traceback
         report.error, report.error_ar = str(error), error.arabic
-        return report
-    except Exception as error:  # any file, however broken, gets an answer and no traceback
-        report.error = f"fichier illisible : {type(error).__name__}: {error}"
         return report
     try:
         table = validate_table(raw, source, rule_context(reference, period))

@@ -13,7 +13,7 @@ from schemas.contracts import RuleContext
 from schemas.headers import SOURCES
 from tasks.digest import sha256_file
 from tasks.discover import Drop, PeriodFolder
-from tasks.read import RawTable, UnreadableFile, read_table
+from tasks.read import UnreadableFile, read_table
 from tasks.validate import ValidatedTable, validate_table
 from tasks.workers import run_all
 
@@ -91,16 +91,6 @@ def _fingerprint(drop: Drop) -> str:
         ) from error
 
 
-def _read(drop: Drop) -> RawTable:
-    """A drop's rows; any reader failure becomes UnreadableFile, so one odd file never stops the run."""
-    try:
-        return read_table(drop.path, drop.source)
-    except UnreadableFile:
-        raise
-    except Exception as error:
-        raise UnreadableFile(f"fichier illisible : {type(error).__name__}: {error}") from error
-
-
 def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleContext) -> SourceData:
     """The newest usable file of `source` among `folders` (the run's period first)."""
     period = folders[0].period
@@ -112,7 +102,7 @@ def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleCo
         base = dict(directorate=code, source=source, data_period=str(drop.period), path=str(drop.path), sha256=None)
         try:
             base["sha256"] = _fingerprint(drop)
-            raw = _read(drop)
+            raw = read_table(drop.path, source)
         except UnreadableFile as error:
             data.inputs.append(InputRecord(**base, status="rejected", error=str(error)))
             data.rejected.append((drop, str(error)))

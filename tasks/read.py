@@ -43,8 +43,17 @@ class RawTable:
 
 
 def read_table(path: Path, source: str) -> RawTable:
-    """Read `path` as a file of `source`, or raise UnreadableFile."""
-    path = Path(path)
+    """Read `path` as a file of `source`, or raise UnreadableFile: any failure of a reader
+    becomes one, so an odd file never stops a run or a check."""
+    try:
+        return _read_table(Path(path), source)
+    except UnreadableFile:
+        raise
+    except Exception as error:
+        raise UnreadableFile(f"fichier illisible : {type(error).__name__}: {error}") from error
+
+
+def _read_table(path: Path, source: str) -> RawTable:
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableFile("le fichier est vide", "الملف فارغ")
