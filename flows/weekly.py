@@ -23,6 +23,7 @@ from nashra.paths import RunPaths
 from nashra.periods import Period
 from nashra.reference import load_reference
 from nashra.settings import DeliverySettings, resolve_channel
+from schemas.headers import SOURCES
 from tasks import outputs
 from tasks.bulletin_context import RunView
 from tasks.bulletins import render_bulletins
@@ -117,7 +118,7 @@ def publish_summary(summary: RunSummary, ranking) -> None:
 def _crashed(code: str, period: Period, error: Exception) -> DirectorateData:
     """A directorate whose ingestion crashed: missing, with the error in its inputs."""
     sources = {}
-    for source in ("exam_results", "voucher_ledger"):
+    for source in SOURCES:
         record = InputRecord(code, source, None, None, None, "missing", error=f"erreur interne : {error}")
         sources[source] = SourceData(source, inputs=[record])
     return DirectorateData(code, period, sources)

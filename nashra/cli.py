@@ -9,6 +9,7 @@ from pathlib import Path
 
 from nashra.commands import CommandError, fail
 from nashra.paths import PROJECT_ROOT, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
+from schemas.headers import SOURCES
 
 CHANNELS = ["auto", "outbox", "smtp", "none"]
 
@@ -36,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check one file before sending it (Arabic and French)")
     check.add_argument("file", type=Path)
-    check.add_argument("--source", choices=["exam_results", "voucher_ledger"])
+    check.add_argument("--source", choices=list(SOURCES))
     check.add_argument("--directorate", help="the directorate code the file is for")
     check.add_argument("--period", help="ISO week the file is for (default: the last complete week)")
     _folders(check, "reference-dir")
