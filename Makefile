@@ -3,24 +3,32 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install demo test lint sample-data previews clean
+.PHONY: install system-packages demo test lint sample-data previews clean
 
-$(BIN)/nashra: pyproject.toml
+# Pango, HarfBuzz's subsetter and poppler: installed as root, else the apt-get line is printed.
+system-packages:
+	@bash .ci/system-packages
+
+$(BIN)/nashra: pyproject.toml | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(BIN)/nashra
+install: system-packages $(BIN)/nashra
 
 demo: install
 	$(BIN)/nashra run --period 2026-W47 --deliver outbox
 
-test: install
-	$(BIN)/ruff check .
+test: install lint
 	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Refresh docs/img (the pictures of docs/bulletins.md and the visual test's references) on purpose.
 previews: demo

@@ -1,7 +1,10 @@
 """The weekly schedule: Monday 07:00 Africa/Casablanca, for the week that has just ended.
 
-`nashra serve` serves this deployment from the local Prefect server; `prefect.yaml` deploys
-the same flow to a work pool of a self-hosted server. Missed runs are not piled up: the
+`nashra serve` serves this deployment (named `served`) from the process that runs it;
+`prefect.yaml` deploys the same flow to a work pool of a self-hosted server (named `weekly`).
+The two names differ so that one never overwrites or pauses the other: stopping `nashra serve`
+pauses the `served` deployment's schedule (Prefect does so when a serve process stops), and
+starting it again resumes it. Missed runs are not piled up: the
 deployment keeps no catch-up, and a late run still processes the week it was scheduled for and
 sends nothing the delivery ledger has already sent.
 """
@@ -14,7 +17,7 @@ from flows.weekly import weekly_bulletins
 
 CRON = "0 7 * * 1"
 TIMEZONE = "Africa/Casablanca"
-DEPLOYMENT = "weekly"
+DEPLOYMENT = "served"
 
 
 def weekly_schedule() -> Cron:

@@ -33,6 +33,19 @@ class Period:
         return cls(year, week)
 
     @classmethod
+    def parse_past(cls, text: str, today: date | None = None) -> Period:
+        """A period that has ended or ends today: one whose as-of Sunday is after today (in
+        Casablanca) has no data yet and is refused (SPEC §8)."""
+        period = cls.parse(text)
+        today = today or datetime.now(TIMEZONE).date()
+        if period.as_of > today:
+            raise PeriodError(
+                f"period {period} ends on {period.as_of:%d/%m/%Y}, after today ({today:%d/%m/%Y}): "
+                "only a week that has ended can be run"
+            )
+        return period
+
+    @classmethod
     def containing(cls, day: date) -> Period:
         iso = day.isocalendar()
         return cls(iso.year, iso.week)

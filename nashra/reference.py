@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a line break in a name would break every message's header
 
 
 class ReferenceError(ValueError):
@@ -135,6 +136,8 @@ def load_reference(folder: Path) -> Reference:
             raise ReferenceError(f"{path}:{line}: scope {cells['scope']!r} is neither REGION nor a directorate")
         if not EMAIL.match(cells["email"]):
             raise ReferenceError(f"{path}:{line}: {cells['email']!r} is not an e-mail address")
+        if CONTROL.search(cells["name"]):
+            raise ReferenceError(f"{path}:{line}: the name {cells['name']!r} holds a line break or control character")
     recipients = pd.DataFrame([c for _, c in rows], columns=["scope", "name", "email"])
 
     return Reference(

@@ -9,6 +9,9 @@
 | NASHRA_SMTP_FROM | the sender address (default: the outbox's) |
 | NASHRA_SMTP_TIMEOUT | seconds before a silent server counts as down (default 20) |
 | NASHRA_MAX_MESSAGE_BYTES | the attachment budget of one message (default 8 MB) |
+| NASHRA_MAX_ROWS | rows of one input file beyond which it is rejected (default 500 000) |
+| NASHRA_MAX_XLSX_MB | what a workbook may inflate to, in MB, before it is opened (default 256) |
+| NASHRA_MAX_XLSX_RATIO | how many times its compressed size a workbook of over 10 MB may inflate (default 100) |
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+CHANNELS = ("auto", "outbox", "smtp", "none")  # what a run may be asked; `auto` resolves to one of the others
+SENDING_CHANNELS = ("outbox", "smtp")  # NASHRA_DELIVERY, `nashra deliver --channel`
 DEFAULT_SENDER = "Nashra — CRSI Fès-Meknès <nashra@aref-fm.example>"
 DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 SECURITIES = ("starttls", "ssl", "none")
@@ -89,10 +94,51 @@ class DeliverySettings:
 
 def resolve_channel(choice: str, period, scheduled_for=None, env: dict | None = None) -> str:
     """`auto`: the week that had just ended at the (scheduled) run time is delivered by the
-    configured channel (NASHRA_DELIVERY, default outbox); any other period is not, unless asked."""
+    configured channel (NASHRA_DELIVERY, default outbox); any other period is not, unless asked.
+
+    A channel that is not one of the known words is refused, wherever it comes from: a typo
+    would otherwise send nothing and report success."""
+    if choice not in CHANNELS:
+        raise SettingsError(f"delivery channel {choice!r} is not one of {', '.join(CHANNELS)}")
+    env = os.environ if env is None else env
+    configured = env.get("NASHRA_DELIVERY", "outbox").strip().lower()
+    if configured not in SENDING_CHANNELS:
+        raise SettingsError(f"NASHRA_DELIVERY={configured!r} is not one of {', '.join(SENDING_CHANNELS)}")
     if choice != "auto":
         return choice
     from nashra.periods import Period
 
-    env = os.environ if env is None else env
-    return env.get("NASHRA_DELIVERY", "outbox") if period == Period.last_complete(scheduled_for) else "none"
+    return configured if period == Period.last_complete(scheduled_for) else "none"
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """What one input file may cost before it is rejected unread (SPEC §8): a zip bomb or a file
+    of millions of rows must not take the run's memory. Real weekly files are far below: a
+    directorate sends about 20 000 rows; workbooks inflate 8-10 times."""
+
+    max_rows: int = 500_000
+    max_xlsx_bytes: int = 256 * 1024 * 1024
+    max_xlsx_ratio: float = 100.0
+    ratio_from_bytes: int = 10 * 1024 * 1024  # small workbooks may compress very well, harmlessly
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> InputLimits:
+        env = os.environ if env is None else env
+        values = {}
+        for variable, name, scale in (
+            ("NASHRA_MAX_ROWS", "max_rows", 1),
+            ("NASHRA_MAX_XLSX_MB", "max_xlsx_bytes", 1024 * 1024),
+            ("NASHRA_MAX_XLSX_RATIO", "max_xlsx_ratio", 1),
+        ):
+            text = env.get(variable, "").strip()
+            if not text:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                value = 0
+            if value <= 0:
+                raise SettingsError(f"{variable}={text!r}: expected a positive number")
+            values[name] = type(getattr(cls, name))(value * scale)
+        return cls(**values)

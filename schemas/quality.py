@@ -46,6 +46,13 @@ PERIOD_CHECKS = (
         "more consumed vouchers than exam attempts, beyond 3 or 5 % of the attempts",
     ),
     QualityCheck("E1", "quarantine_share", 0.5, ERROR, "more than half of a file's rows quarantined"),
+    QualityCheck(
+        "E2",
+        "rows_lost_share",
+        0.5,
+        ERROR,
+        "a cumulative file lost more than half of the rows of the last accepted one",
+    ),
 )
 # Checks against the directorate's earlier weeks: reported, never blocking.
 TREND_CHECKS = (

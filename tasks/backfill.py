@@ -4,17 +4,14 @@ inputs changed since its last run, which outputs would change, and who would be 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from nashra.paths import RunPaths
-from nashra.periods import Period
 from nashra.reference import load_reference
-from nashra.settings import resolve_channel
 from tasks.bulletins import bulletin_path
 from tasks.deliver import REGION, plan_letters
 from tasks.evaluate import scan_folders
 from tasks.history import evaluate_with_history
-from tasks.ledger import Ledger
+from tasks.ledger import LEDGER_FILE, SENT, Ledger
+from tasks.ledger_check import ledger_rows
 from tasks.manifest import input_records
 from tasks.outputs import ranking_frame, rankings_csv
 from tasks.receipts import plan_receipts
@@ -29,12 +26,13 @@ def _input_changes(before: list[dict], now: list[dict]) -> list[str]:
     return lines
 
 
-def describe(period: Period, raw_dir: Path, reference_dir: Path, out_dir: Path, state_dir: Path, deliver: str) -> str:
-    paths = RunPaths(Path(raw_dir), Path(reference_dir), Path(out_dir), Path(state_dir))
+def describe(request) -> str:
+    """What a run of `request` (period, paths, resolved channel) would do; writes nothing."""
+    period, paths, channel = request.period, request.paths, request.channel
     reference = load_reference(paths.reference_dir)
     period_dir = paths.period_dir(str(period))
     folders = scan_folders(paths.raw_dir, period, reference.codes)
-    current, history = evaluate_with_history(paths, reference, period, folders)
+    current, history = evaluate_with_history(paths, reference, period, folders, store=False)
     inputs = input_records(current, paths.raw_dir)
     manifest_path = period_dir / "manifest.json"
     lines = [f"{period} (as of {period.as_of:%d/%m/%Y})"]
@@ -52,7 +50,6 @@ def describe(period: Period, raw_dir: Path, reference_dir: Path, out_dir: Path, 
     if not same:
         lines.append("  bulletins: would be rendered again")
 
-    channel = resolve_channel(deliver, period)
     if channel == "none":
         lines.append("  e-mail: none (a past period is delivered only with --deliver outbox|smtp)")
         return "\n".join(lines)
@@ -60,13 +57,14 @@ def describe(period: Period, raw_dir: Path, reference_dir: Path, out_dir: Path, 
         scope: bulletin_path(period_dir / "bulletins", scope, str(period)) for scope in (REGION, *reference.codes)
     }
     letters = plan_letters(reference, bulletins, period, ranking)
-    letters += plan_receipts(reference, period, current.directorates, period_dir / "quarantine")
-    ledger = Ledger(paths.state_dir / "deliveries.sqlite")
+    letters += plan_receipts(reference, period, current.directorates, period_dir / "quarantine", current.findings)
+    path = paths.state_dir / LEDGER_FILE
+    ledger = Ledger(path, read_only=True) if ledger_rows(path) else None
     emailed = []
     for letter in letters:
-        known = ledger.find(str(period), letter.kind, letter.email, letter.edition_key)
-        if known is None or known.status != "sent":
-            corrected = ledger.last_sent(str(period), letter.kind, letter.email) is not None
+        known = ledger.find(str(period), letter.kind, letter.email, letter.edition_key) if ledger else None
+        if known is None or known.status != SENT:
+            corrected = ledger is not None and ledger.last_sent(str(period), letter.kind, letter.email) is not None
             emailed.append(f"  → {letter.email} ({letter.kind}{', corrected edition' if corrected else ''})")
     lines.append(f"  e-mail by {channel}: {len(emailed)} message(s)" if emailed else f"  e-mail by {channel}: none")
     return "\n".join(lines + emailed)

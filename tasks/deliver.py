@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import smtplib
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -25,9 +26,9 @@ from nashra.reference import Reference
 from nashra.settings import DEFAULT_SENDER
 from tasks.digest import sha256_file
 from tasks.figures import FIGURES, RATES
-from tasks.ledger import Entry, Ledger
+from tasks.ledger import FAILED, HELD, IN_DOUBT, PENDING, REFUSED, SENT, UNCONFIRMED, Entry, Ledger
 from tasks.outputs import now_utc
-from tasks.transport import ServerUnreachable
+from tasks.transport import Refused, ServerUnreachable
 
 REGION = "REGION"
 SUBTYPES = {".pdf": ("application", "pdf"), ".csv": ("text", "csv"), ".txt": ("text", "plain")}
@@ -125,13 +126,13 @@ def what_changed(before: dict, after: dict) -> list[str]:
     return changes
 
 
-def record_letters(letters: list[Letter], period: Period, ledger: Ledger) -> list[Entry]:
-    """Enter the letters whose edition is new into the ledger, as pending; returns those."""
+def record_letters(letters: list[Letter], period: Period, ledger: Ledger, *, hold: bool = False) -> list[Entry]:
+    """Enter the letters whose edition is new into the ledger, pending (or held); returns those."""
     added = []
     for letter in letters:
         key = (str(period), letter.kind, letter.email)
         if ledger.find(*key, letter.edition_key) is not None:
-            continue  # this edition is known: sent already, or still pending
+            continue  # this edition is known: sent already, or still to send
         last = ledger.last_sent(*key)
         subject, body, edition = letter.subject, letter.body, 1
         if last is not None:
@@ -147,27 +148,27 @@ def record_letters(letters: list[Letter], period: Period, ledger: Ledger) -> lis
         digest = hashlib.sha256(f"{period}|{letter.kind}|{letter.email.lower()}|{letter.edition_key}".encode())
         now = now_utc()
         entry = Entry(
-            str(period),
-            letter.kind,
-            letter.scope,
-            letter.email,
-            letter.name,
-            letter.edition_key,
-            edition,
-            json.dumps([p.name for p in letter.attachments], ensure_ascii=False),
-            letter.sha256,
-            json.dumps(letter.snapshot, sort_keys=True, ensure_ascii=False),
-            subject,
-            body,
-            json.dumps([str(p) for p in letter.attachments]),
-            "pending",
-            0,
-            None,
-            None,
-            f"<{digest.hexdigest()[:32]}@nashra.aref-fm>",
-            None,
-            now,
-            now,
+            period=str(period),
+            kind=letter.kind,
+            scope=letter.scope,
+            recipient=letter.email,
+            name=letter.name,
+            edition_key=letter.edition_key,
+            edition=edition,
+            bulletin=json.dumps([p.name for p in letter.attachments], ensure_ascii=False),
+            sha256=letter.sha256,
+            snapshot=json.dumps(letter.snapshot, sort_keys=True, ensure_ascii=False),
+            subject=subject,
+            body=body,
+            attachments=json.dumps([str(p) for p in letter.attachments]),
+            status=HELD if hold else PENDING,
+            attempts=0,
+            last_error=None,
+            note=None,
+            message_id=f"<{digest.hexdigest()[:32]}@nashra.aref-fm>",
+            channel=None,
+            created_at=now,
+            updated_at=now,
         )
         ledger.add(entry)
         added.append(entry)
@@ -221,60 +222,85 @@ def deliver_round(
     ledger: Ledger,
     transport=None,
     letters: list[Letter] = (),
+    *,
     sender: str = DEFAULT_SENDER,
     budget: int = 8 * 1024 * 1024,
     delays: tuple[float, ...] = RETRY_DELAYS,
+    hold: bool = False,
 ) -> list[Entry]:
-    """Under the ledger's lock: enter the new editions, then (with a transport) send every unsent one.
-
-    Without a transport the editions stay pending, for `nashra deliver` to send when asked.
-    """
+    """Under the ledger's lock: enter the new editions (held, with `hold`), then (with a
+    transport) send every unsent one. Without a transport the editions stay pending, for
+    `nashra deliver` to send when asked."""
     with ledger.locked():
-        record_letters(list(letters), period, ledger)
+        record_letters(list(letters), period, ledger, hold=hold)
         if transport is None:
             return []
         with transport:
             return _send_unsent(period, ledger, transport, sender, budget, delays)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one edition's attempts in a round came to."""
+
+    status: str
+    attempts: int
+    error: str | None = None
+    note: str | None = None
+    stops_round: bool = False  # the server itself is at fault: nobody else is tried this round
+
+
 def _send_unsent(period: Period, ledger: Ledger, transport, sender: str, budget: int, delays) -> list[Entry]:
-    """Send every unsent edition of `period`. A recipient that fails is retried on its own, with
-    backoff; a server that cannot be reached fails the rest of the round at once (they stay unsent)."""
-    tried, unreachable = [], None
+    """Send every unsent edition of `period`; a server at fault ends the round for the rest."""
+    tried, stopped = [], None
     for entry in ledger.unsent(str(period)):
-        if unreachable:
-            attempts, error, note = 1, unreachable, None
+        if stopped:
+            outcome = Outcome(entry.status if entry.status == IN_DOUBT else FAILED, 0, f"not tried: {stopped}")
         else:
-            attempts, error, note = _send_one(entry, transport, sender, budget, delays)
-            if error and error.startswith(ServerUnreachable.__name__):
-                unreachable = error
-        status = "failed" if error else "sent"
+            outcome = _send_one(entry, transport, sender, budget, delays, ledger)
+            stopped = outcome.error if outcome.stops_round else None
         ledger.update(
             entry,
-            status=status,
-            attempts=entry.attempts + attempts,
-            last_error=error,
-            note=note,
+            status=outcome.status,
+            attempts=entry.attempts + outcome.attempts,
+            last_error=outcome.error,
+            note=outcome.note,
             channel=transport.channel,
         )
         tried.append(entry)
     return tried
 
 
-def _send_one(entry: Entry, transport, sender: str, budget: int, delays) -> tuple[int, str | None, str | None]:
-    """(attempts made, error or None, note) for one edition."""
+def _send_one(entry: Entry, transport, sender: str, budget: int, delays, ledger: Ledger) -> Outcome:
+    """One edition, with pauses between attempts for a failure that is surely not a delivery.
+    The attempt is recorded as in doubt before DATA; an unanswered DATA is not retried now."""
+    was_in_doubt = entry.status == IN_DOUBT
+    doubtful = UNCONFIRMED if was_in_doubt else IN_DOUBT  # in doubt twice: never sent again by itself
+    not_sent = IN_DOUBT if was_in_doubt else FAILED
     error = None
     for attempt, delay in enumerate((0.0, *delays), start=1):
         time.sleep(delay)
+        started = []
+
+        def before_data(attempt=attempt, started=started) -> None:
+            started.append(True)
+            ledger.update(entry, status=doubtful, attempts=entry.attempts + attempt, channel=transport.channel)
+
         try:
             message, note = compose(entry, sender, budget)
-            transport.send(message, f"{entry.kind}_{entry.scope}_{entry.recipient}")
-            return attempt, None, note
+            transport.send(message, f"{entry.kind}_{entry.scope}_{entry.recipient}", before_data)
+            return Outcome(SENT, attempt, note=note)
+        except Refused as failure:
+            return Outcome(REFUSED, attempt, f"refused: {failure}")
         except ServerUnreachable as failure:
-            return attempt, f"{ServerUnreachable.__name__}: {failure}", None
-        except Exception as failure:  # this recipient only: try again after a pause
+            return Outcome(doubtful if started else not_sent, attempt, f"{failure}", stops_round=True)
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as failure:
+            error = f"{type(failure).__name__}: {failure}"  # answered: surely not delivered, try again
+        except Exception as failure:
             error = f"{type(failure).__name__}: {failure}"
-    return attempt, error, None
+            if started:  # the message left and no answer came back: in doubt until a later round
+                return Outcome(doubtful, attempt, error)
+    return Outcome(not_sent, attempt, error)
 
 
 def delivery_records(ledger: Ledger, period: Period) -> list[dict]:
@@ -288,6 +314,7 @@ def delivery_records(ledger: Ledger, period: Period) -> list[dict]:
             "scope": e.scope,
             "sha256": e.sha256,
             "edition": e.edition,
+            "edition_key": e.edition_key,
             "status": e.status,
             "attempts": e.attempts,
             "error": e.last_error,
@@ -301,14 +328,17 @@ def delivery_records(ledger: Ledger, period: Period) -> list[dict]:
 
 
 def round_counts(letters: list[Letter], tried: list[Entry], ledger: Ledger, period: Period) -> dict[str, int]:
-    """What a delivery round did: sent now, failed now (still pending), not sent (pending), already sent."""
+    """What a delivery round did, by the ledger's status of each letter after it: `sent` (now),
+    `already_sent` (an earlier round), and otherwise the status it is left in."""
     status = {(e.kind, e.recipient, e.edition_key): e.status for e in ledger.entries(str(period))}
     now = {(e.kind, e.recipient, e.edition_key) for e in tried}
-    counts = {"sent": 0, "failed": 0, "pending": 0, "already_sent": 0}
-    for key in now:
-        counts["sent" if status[key] == "sent" else "failed"] += 1
+    counts: dict[str, int] = {}
     for letter in letters:
         key = (letter.kind, letter.email, letter.edition_key)
-        if key not in now:
-            counts["already_sent" if status.get(key) == "sent" else "pending"] += 1
-    return {name: count for name, count in counts.items() if count}
+        word = status.get(key, PENDING)
+        if word == SENT and key not in now:
+            word = "already_sent"
+        counts[word] = counts.get(word, 0) + 1
+    for key in now - {(x.kind, x.email, x.edition_key) for x in letters}:  # earlier editions sent in this round
+        counts[status[key]] = counts.get(status[key], 0) + 1
+    return counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,22 @@ class Drop:
     directorate: str
     source: str
     path: Path
+    refusal: tuple[str, str] | None = None  # (French, Arabic) why it is rejected unread
+
+
+NOT_REGULAR = (
+    "ce n'est pas un fichier ordinaire déposé dans le dossier (lien symbolique, périphérique ou tube) : "
+    "il n'a été ni lu ni copié ; déposer le fichier lui-même",
+    "هذا ليس ملفا عاديا داخل المجلد (رابط رمزي أو جهاز أو أنبوب): لم يقرأ ولم ينسخ؛ ضع الملف نفسه",
+)
+
+
+def not_regular(path: Path) -> bool:
+    """A symlink, device, FIFO or socket: never opened, so nothing outside the raw folder is read."""
+    try:
+        return not stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return True
 
 
 @dataclass
@@ -35,12 +52,17 @@ def scan_period(raw_dir: Path, period: Period, codes: list[str]) -> PeriodFolder
     """The drops under `raw_dir/<period>/`; anything else there is listed as ignored."""
     folder = PeriodFolder(period)
     root = Path(raw_dir) / str(period)
+    if root.is_symlink():
+        folder.ignore(root, "lien symbolique : ni suivi ni lu (déposer un vrai dossier)")
+        return folder
     if not root.is_dir():
         return folder
     seen: set[str] = set()
     for entry in sorted(root.iterdir()):
         code = entry.name.upper()
-        if not entry.is_dir():
+        if entry.is_symlink():
+            folder.ignore(entry, "lien symbolique : ni suivi ni lu (déposer un vrai dossier)")
+        elif not entry.is_dir():
             folder.ignore(entry, "fichier hors d'un dossier de direction (attendu : <CODE>/exam_results.csv …)")
         elif code not in codes:
             folder.ignore(entry, f"dossier inconnu « {entry.name} » : les codes sont {', '.join(codes)}")
@@ -56,13 +78,14 @@ def _scan_directorate(folder: PeriodFolder, directory: Path, code: str) -> None:
     found: dict[str, list[Path]] = {source: [] for source in SOURCES}
     for entry in sorted(directory.iterdir()):
         stem, suffix = entry.stem.lower(), entry.suffix.lower()
-        if entry.is_file() and stem in found and suffix in EXTENSIONS:
+        if stem in found and suffix in EXTENSIONS and not entry.is_dir():
             found[stem].append(entry)
         else:
             folder.ignore(entry, "nom de fichier inconnu : attendu exam_results ou voucher_ledger, en .csv ou .xlsx")
     for source, paths in found.items():
         if len(paths) == 1:
-            folder.drops[(code, source)] = Drop(folder.period, code, source, paths[0])
+            refusal = NOT_REGULAR if not_regular(paths[0]) else None
+            folder.drops[(code, source)] = Drop(folder.period, code, source, paths[0], refusal)
         elif len(paths) > 1:
             for path in paths:
                 folder.ignore(
@@ -81,7 +104,7 @@ def earlier_periods(raw_dir: Path, period: Period) -> list[Period]:
         return []
     found = set()
     for entry in raw_dir.iterdir():
-        if entry.is_dir() and PERIOD_PATTERN.match(entry.name):
+        if entry.is_dir() and not entry.is_symlink() and PERIOD_PATTERN.match(entry.name):
             try:
                 found.add(Period.parse(entry.name))
             except ValueError:

@@ -49,7 +49,8 @@ def period_key(folders: list[PeriodFolder], reference_dir: Path) -> str:
         digest.update(path.name.encode() + path.read_bytes())
     for folder in folders:
         for (code, source), drop in sorted(folder.drops.items()):
-            digest.update(f"{folder.period}|{code}|{source}|{sha256_file(drop.path)}".encode())
+            content = "refused" if drop.refusal else sha256_file(drop.path)
+            digest.update(f"{folder.period}|{code}|{source}|{content}".encode())
     return digest.hexdigest()[:24]
 
 
@@ -61,9 +62,11 @@ def earlier_table(
     folders: list[PeriodFolder],
     state_dir: Path | None,
     pool=None,
+    *,
+    store: bool = True,
 ) -> pd.DataFrame:
     """The table of an earlier `period` as its own drops give it, from the cache when unchanged
-    (else computed, in the `pool`'s processes if given)."""
+    (else computed, in the `pool`'s processes if given, and kept in the cache unless not `store`)."""
     own = folders_up_to(folders, period)
     cached = Path(state_dir) / "periods" / f"{period}-{period_key(own, reference_dir)}.csv" if state_dir else None
     if cached is not None and cached.is_file():
@@ -71,7 +74,7 @@ def earlier_table(
         table["rank"] = table["rank"].astype("Int64")
         return table
     table = evaluate_period(raw_dir, reference, period, folders, pool).table
-    if cached is not None:
+    if cached is not None and store:
         for stale in cached.parent.glob(f"{period}-*.csv"):
             stale.unlink(missing_ok=True)
         buffer = io.StringIO()
@@ -80,13 +83,14 @@ def earlier_table(
     return table
 
 
-def evaluate_with_history(paths, reference: Reference, period: Period, folders: list[PeriodFolder]):
-    """The run's period with its earlier periods, in one process (the flow does the same, mapped)."""
+def evaluate_with_history(paths, reference: Reference, period: Period, folders: list[PeriodFolder], *, store=True):
+    """The run's period with its earlier periods, in one process (the flow does the same, mapped).
+    Without `store`, earlier periods computed afresh are not cached (a dry run writes nothing)."""
     from tasks.evaluate import assemble_period, rule_context
     from tasks.ingest import load_directorates
 
     history = {
-        q: earlier_table(paths.raw_dir, reference, paths.reference_dir, q, folders, paths.state_dir)
+        q: earlier_table(paths.raw_dir, reference, paths.reference_dir, q, folders, paths.state_dir, store=store)
         for q in earlier_periods(period, reference.start_date)
     }
     ctx = rule_context(reference, period)

@@ -35,6 +35,7 @@ class InputRecord:
     rows_quarantined: int | None = None
     rows_duplicate: int | None = None
     error: str | None = None
+    rows_previous: int | None = None  # rows of the last accepted earlier file, for a period's own file
 
 
 @dataclass
@@ -46,10 +47,19 @@ class SourceData:
     drop: Drop | None = None
     inputs: list[InputRecord] = field(default_factory=list)
     rejected: list[tuple[Drop, str]] = field(default_factory=list)
+    rows_previous: int | None = None  # rows of the last accepted file before the period's own
 
     @property
     def usable(self) -> bool:
         return self.table is not None
+
+    @property
+    def rows_lost_share(self) -> float:
+        """The share of the last accepted file's rows that the period's own file no longer has
+        (0 when it has as many or more, or when there is nothing to compare)."""
+        if self.table is None or not self.rows_previous:
+            return 0.0
+        return max(0.0, 1 - self.table.rows_read / self.rows_previous)
 
     @property
     def rows(self) -> pd.DataFrame | None:
@@ -91,6 +101,20 @@ def _fingerprint(drop: Drop) -> str:
         ) from error
 
 
+def rows_of_last_accepted(code: str, source: str, folders: list[PeriodFolder]) -> int | None:
+    """Rows of the newest readable file of `source` among `folders` (earlier periods, newest
+    first): a cumulative snapshot is compared with it (SPEC §8, E2)."""
+    for folder in folders:
+        drop = folder.drops.get((code, source))
+        if drop is None or drop.refusal:
+            continue
+        try:
+            return len(read_table(drop.path, source).frame)
+        except UnreadableFile:
+            continue
+    return None
+
+
 def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleContext) -> SourceData:
     """The newest usable file of `source` among `folders` (the run's period first)."""
     period = folders[0].period
@@ -101,6 +125,8 @@ def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleCo
             continue
         base = dict(directorate=code, source=source, data_period=str(drop.period), path=str(drop.path), sha256=None)
         try:
+            if drop.refusal:  # not a regular file inside the raw folder: never opened
+                raise UnreadableFile(*drop.refusal)
             base["sha256"] = _fingerprint(drop)
             raw = read_table(drop.path, source)
         except UnreadableFile as error:
@@ -109,6 +135,8 @@ def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleCo
             continue
         table = validate_table(raw, source, ctx)
         status = "accepted" if drop.period == period else "carried"
+        if status == "accepted":
+            data.rows_previous = rows_of_last_accepted(code, source, [f for f in folders if f.period < period])
         data.inputs.append(
             InputRecord(
                 **base,
@@ -117,6 +145,7 @@ def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleCo
                 rows_accepted=table.rows_accepted,
                 rows_quarantined=table.rows_quarantined,
                 rows_duplicate=table.rows_duplicate,
+                rows_previous=data.rows_previous,
             )
         )
         data.table, data.drop = table, drop

@@ -70,6 +70,10 @@ WARNINGS = {
     "P2": ("نسبة إشهاد بعيدة عن مستواها في الأسابيع الأخيرة", "taux de certification loin de son niveau récent"),
     "P3": ("عدد امتحانات الأسبوع بعيد عن المعتاد", "volume d'examens de la semaine hors de l'habituel"),
     "E1": ("أكثر من نصف أسطر ملف معزولة", "plus de la moitié des lignes d'un fichier en quarantaine"),
+    "E2": (
+        "ملف تراكمي فقد أكثر من نصف أسطر آخر ملف مقبول",
+        "fichier cumulatif ayant perdu plus de la moitié des lignes du dernier fichier accepté",
+    ),
 }
 
 SEVERITY = {

@@ -1,9 +1,14 @@
-"""The delivery ledger (SPEC §7, issue 5): one SQLite row per (period, kind, recipient, edition).
+"""The delivery ledger (SPEC §7-8): one SQLite row per (period, kind, recipient, edition).
 
 An edition is what the recipient acts on (the snapshot of its figures): the same edition is
 never sent twice; a new edition of an already-sent period is a corrected one; an unsent edition
 stays pending across runs until it is sent. A lock file keeps two runs of one ledger from
 sending at the same time.
+
+Statuses: `pending` / `failed` (to send), `held` (a week where nothing arrived: sent only when
+released), `in_doubt` (DATA went out unanswered: sent once more, in a later round),
+`unconfirmed` (in doubt twice: never sent again by itself), `refused` (a permanent 5xx: sent
+again only when asked), `sent`, `superseded` (a newer edition replaced it before it went).
 """
 
 from __future__ import annotations
@@ -28,7 +33,23 @@ CREATE TABLE IF NOT EXISTS deliveries (
     PRIMARY KEY (period, kind, recipient, edition_key)
 )
 """
-UNSENT = ("pending", "failed")
+PENDING, FAILED, HELD, IN_DOUBT, UNCONFIRMED, REFUSED, SENT, SUPERSEDED = (
+    "pending",
+    "failed",
+    "held",
+    "in_doubt",
+    "unconfirmed",
+    "refused",
+    "sent",
+    "superseded",
+)
+UNSENT = (PENDING, FAILED, IN_DOUBT)  # what a delivery round sends
+WAITING = (PENDING, FAILED, HELD, REFUSED)  # replaced by a newer edition before going out
+LEDGER_FILE = "deliveries.sqlite"
+
+
+class LedgerError(ValueError):
+    """The ledger cannot be trusted (unreadable, or lost while manifests record deliveries)."""
 
 
 @dataclass
@@ -61,14 +82,19 @@ class Entry:
 
 
 class Ledger:
-    def __init__(self, path: Path):
-        self.path = Path(path)
+    def __init__(self, path: Path, *, read_only: bool = False):
+        """The ledger at `path`, created if needed; `read_only` opens an existing one for reading
+        only (a dry run writes nothing)."""
+        self.path, self.read_only = Path(path), read_only
+        if read_only:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        target = f"{self.path.resolve().as_uri()}?mode=ro" if self.read_only else str(self.path)
+        db = sqlite3.connect(target, timeout=60, isolation_level=None, uri=self.read_only)
         db.row_factory = sqlite3.Row
         return db
 
@@ -111,9 +137,9 @@ class Ledger:
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             db.execute(
-                "UPDATE deliveries SET status='superseded', updated_at=? WHERE period=? AND kind=? "
-                "AND recipient=? AND status IN ('pending','failed')",
-                (now_utc(), entry.period, entry.kind, entry.recipient),
+                f"UPDATE deliveries SET status='{SUPERSEDED}', updated_at=? WHERE period=? AND kind=? "
+                f"AND recipient=? AND status IN ({', '.join('?' * len(WAITING))})",
+                (now_utc(), entry.period, entry.kind, entry.recipient, *WAITING),
             )
             values = entry.__dict__
             db.execute(
@@ -122,12 +148,35 @@ class Ledger:
             )
             db.execute("COMMIT")
 
-    def unsent(self, period: str) -> list[Entry]:
+    def add_restored(self, entry: Entry) -> bool:
+        """An entry rebuilt from a manifest; one already in the ledger is kept as it is."""
+        values = entry.__dict__
+        with self._connect() as db:
+            cursor = db.execute(
+                f"INSERT OR IGNORE INTO deliveries ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()),
+            )
+            return cursor.rowcount == 1
+
+    def with_status(self, period: str, statuses: tuple[str, ...]) -> list[Entry]:
         return self._rows(
-            "SELECT * FROM deliveries WHERE period=? AND status IN ('pending','failed') "
+            f"SELECT * FROM deliveries WHERE period=? AND status IN ({', '.join('?' * len(statuses))}) "
             "ORDER BY kind, scope, recipient",
             period,
+            *statuses,
         )
+
+    def unsent(self, period: str) -> list[Entry]:
+        return self.with_status(period, UNSENT)
+
+    def move(self, period: str, before: str, after: str) -> int:
+        """Every entry of `period` in status `before` now in `after` (release, retry refused)."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "UPDATE deliveries SET status=?, updated_at=? WHERE period=? AND status=?",
+                (after, now_utc(), period, before),
+            )
+            return cursor.rowcount
 
     def entries(self, period: str | None = None) -> list[Entry]:
         if period is None:

@@ -21,6 +21,7 @@ import pandas as pd
 from nashra import __version__
 from nashra.paths import PROJECT_ROOT
 from nashra.reference import Reference
+from tasks.discover import not_regular
 from tasks.figures import FIGURES, RATES
 from tasks.ingest import DirectorateData
 from tasks.ranking import rank_change
@@ -41,7 +42,7 @@ RANKING_COLUMNS = (
 def write_atomic(path: Path, data: bytes) -> str:
     """Write `data` to `path` through a temporary file and a rename; returns its sha256."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -70,6 +71,28 @@ def ranking_frame(table: pd.DataFrame, previous: pd.DataFrame, reference: Refere
     return frame[[*RANKING_COLUMNS, "provisional"]].reset_index(drop=True)
 
 
+FORMULA_START = r"^[=+\-@\t\r]"
+PLAIN_NUMBER = r"[+-]?\d+(?:[.,]\d+)?"
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) get a
+    leading `'`, as OWASP recommends; plain numbers such as `-2` are left as they are."""
+    frame = frame.copy()
+    for column in frame.columns:
+        text = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+        risky = text.str.match(FORMULA_START) & ~text.str.fullmatch(PLAIN_NUMBER)
+        if risky.any():
+            frame[column] = frame[column].astype(object).where(~risky, "'" + text)
+    return frame
+
+
+def people_csv(frame: pd.DataFrame) -> bytes:
+    """A CSV meant to be opened by a person (SPEC §8): formulas neutralised, UTF-8 with a BOM so
+    that Excel reads Arabic and accents right."""
+    return neutralised(frame).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
 def rankings_csv(frame: pd.DataFrame) -> bytes:
     """Rates as fractions with 6 decimals, score with 2, counts as integers, unknowns empty."""
     frame = frame[list(RANKING_COLUMNS)]
@@ -84,7 +107,7 @@ def rankings_csv(frame: pd.DataFrame) -> bytes:
             text[column] = values.map(lambda v: "" if pd.isna(v) else str(int(v)))
         else:
             text[column] = values.map(lambda v: "" if v is None or pd.isna(v) else str(v))
-    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return people_csv(text)
 
 
 def write_quarantine(folder: Path, directorates: list[DirectorateData]) -> dict[Path, str]:
@@ -96,13 +119,14 @@ def write_quarantine(folder: Path, directorates: list[DirectorateData]) -> dict[
         for source, data in directorate.sources.items():
             stem = f"{directorate.code}_{source}"
             if data.table is not None and not data.table.quarantine.empty:
-                csv = data.table.quarantine.to_csv(index=False, lineterminator="\n").encode("utf-8")
+                csv = people_csv(data.table.quarantine)
                 written[folder / f"{stem}.csv"] = write_atomic(folder / f"{stem}.csv", csv)
             for drop, reason in data.rejected:
                 name = f"{stem}_{drop.period}_rejected"
                 copy = folder / f"{name}{drop.path.suffix.lower()}"
                 with suppress(OSError):  # a file gone since the scan is not copied; the note says so
-                    written[copy] = write_atomic(copy, drop.path.read_bytes())
+                    if not drop.refusal and not not_regular(drop.path):  # never read through a link
+                        written[copy] = write_atomic(copy, drop.path.read_bytes())
                 note = f"{drop.path}\n{reason}\n".encode()
                 written[folder / f"{name}.txt"] = write_atomic(folder / f"{name}.txt", note)
     for stale in folder.iterdir():

@@ -56,6 +56,9 @@ def period_facts(present: list[DirectorateData], table: pd.DataFrame, exams: pd.
         },
         dtype="float64",
     ).reindex(index, fill_value=0.0)
+    facts["rows_lost_share"] = pd.Series(
+        {d.code: max(s.rows_lost_share for s in d.sources.values()) for d in present}, dtype="float64"
+    ).reindex(index, fill_value=0.0)
     return facts.astype("float64"), findings
 
 
@@ -89,6 +92,8 @@ def describe(failure: Failure, table: pd.DataFrame, facts: pd.DataFrame) -> tupl
         return (f"vouchers consommés {int(row['vouchers_consumed'])}, examens {int(row['exams_taken'])}",)
     if failure.code == "E1":
         return (f"{100 * fact['quarantine_share']:.0f} % des lignes d'un fichier en quarantaine",)
+    if failure.code == "E2":
+        return (f"{100 * fact['rows_lost_share']:.0f} % des lignes du dernier fichier accepté ont disparu",)
     if failure.code == "P2":
         return (
             f"taux de certification {100 * row['certification_rate']:.1f} %, écart {100 * failure.value:.1f} points "

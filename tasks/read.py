@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nashra.settings import InputLimits
 from schemas.headers import COLUMNS, REQUIRED, match_header
 
 HEADER_SEARCH_ROWS = 20
@@ -42,26 +43,58 @@ class RawTable:
     separator: str | None = None
 
 
-def read_table(path: Path, source: str) -> RawTable:
+def read_table(path: Path, source: str, limits: InputLimits | None = None) -> RawTable:
     """Read `path` as a file of `source`, or raise UnreadableFile: any failure of a reader
     becomes one, so an odd file never stops a run or a check."""
     try:
-        return _read_table(Path(path), source)
+        return _read_table(Path(path), source, limits or InputLimits.from_env())
     except UnreadableFile:
         raise
+    except MemoryError:
+        raise UnreadableFile("fichier trop volumineux pour être lu", "الملف أكبر من أن يقرأ") from None
     except Exception as error:
         raise UnreadableFile(f"fichier illisible : {type(error).__name__}: {error}") from error
 
 
-def _read_table(path: Path, source: str) -> RawTable:
+def _read_table(path: Path, source: str, limits: InputLimits) -> RawTable:
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableFile("le fichier est vide", "الملف فارغ")
     if path.suffix.lower() == ".xlsx":
-        rows = _xlsx_rows(data)
+        rows = _xlsx_rows(data, limits)
         index = _header_index(rows, source)
         return _from_rows(rows[index], pd.DataFrame(rows[index + 1 :], dtype=object), index + 1, source)
+    if data.count(b"\n") > limits.max_rows + HEADER_SEARCH_ROWS:
+        raise _too_many_rows(limits)
     return _read_csv(data, source)
+
+
+def _too_many_rows(limits: InputLimits) -> UnreadableFile:
+    return UnreadableFile(
+        f"plus de {limits.max_rows} lignes : un fichier hebdomadaire en compte bien moins ; vérifier qu'il "
+        "s'agit du bon fichier (limite NASHRA_MAX_ROWS)",
+        f"أكثر من {limits.max_rows} سطر: الملف الأسبوعي أصغر بكثير؛ تحقق من أنه الملف الصحيح",
+    )
+
+
+def _check_inflation(data: bytes, limits: InputLimits) -> None:
+    """Refuse, before anything is inflated, a workbook whose parts would grow past the limits."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # calamine says what is wrong with it
+    ratio = inflated / max(1, len(data))
+    if inflated > limits.max_xlsx_bytes or (inflated > limits.ratio_from_bytes and ratio > limits.max_xlsx_ratio):
+        raise UnreadableFile(
+            f"classeur refusé sans être ouvert : il se décompresse en {inflated / 1e6:.0f} Mo ({ratio:.0f} fois sa "
+            f"taille), au-delà des limites ({limits.max_xlsx_bytes / 1e6:.0f} Mo, {limits.max_xlsx_ratio:.0f} fois) ; "
+            "l'enregistrer de nouveau depuis Excel, sans lignes ni colonnes vides en trop",
+            "رفض المصنف دون فتحه: حجمه بعد فك الضغط يتجاوز الحد المسموح؛ "
+            "أعد حفظه من إكسل دون أسطر أو أعمدة فارغة زائدة",
+        )
 
 
 def _read_csv(data: bytes, source: str) -> RawTable:
@@ -70,9 +103,10 @@ def _read_csv(data: bytes, source: str) -> RawTable:
             "ce fichier est un classeur Excel enregistré sous un nom .csv : le renommer en .xlsx",
             "هذا الملف مصنف إكسل يحمل اسما بامتداد csv: غير امتداده إلى xlsx",
         )
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:  # no text has NUL bytes: never read on, never copied into a quarantine file
         raise UnreadableFile(
-            "ce fichier n'est pas un fichier texte CSV (contenu binaire)", "هذا الملف ليس ملفا نصيا من نوع CSV"
+            "ce fichier n'est pas un fichier texte CSV (contenu binaire, octets NUL)",
+            "هذا الملف ليس ملفا نصيا من نوع CSV (محتوى ثنائي)",
         )
     try:
         text, encoding = data.decode("utf-8-sig"), "utf-8"
@@ -112,12 +146,18 @@ def _read_csv(data: bytes, source: str) -> RawTable:
     return RawTable(table.frame, table.columns, table.header_row, encoding, separator)
 
 
-def _xlsx_rows(data: bytes) -> list[list[str]]:
+def _xlsx_rows(data: bytes, limits: InputLimits) -> list[list[str]]:
     from python_calamine import CalamineWorkbook
 
+    _check_inflation(data, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_index(0)
+        if sheet.total_height > limits.max_rows + HEADER_SEARCH_ROWS:
+            raise _too_many_rows(limits)
+        rows = sheet.to_python(skip_empty_area=False)
+    except UnreadableFile:
+        raise
     except Exception as error:  # calamine raises several kinds for damaged files
         raise UnreadableFile(
             f"le classeur Excel ne peut pas être ouvert (fichier endommagé ?) : {error}",
@@ -158,6 +198,11 @@ def _from_rows(header: list, body: pd.DataFrame, header_row: int, source: str) -
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body), name="row")
     frame = frame.apply(lambda column: column.astype(str).str.strip())
     frame = frame[(frame != "").any(axis=1)]
+    if frame.apply(lambda column: column.str.contains("\x00", regex=False)).any().any():
+        raise UnreadableFile(  # a workbook cell may decode to NUL (_x0000_): no text has it
+            "une cellule contient un caractère nul (octet 0) : ce n'est pas du texte ; corriger la cellule",
+            "خانة تحتوي على حرف فارغ (البايت 0): ليس نصا؛ صحح الخانة",
+        )
     matched = match_header(labels, source)
     columns = {name: labels[position] for name, position in matched.items()}
     missing = [name for name in REQUIRED[source] if name not in columns]

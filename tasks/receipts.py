@@ -11,6 +11,7 @@ from pathlib import Path
 
 from nashra.periods import Period
 from nashra.reference import Reference
+from schemas.quality import ERROR
 from tasks import labels
 from tasks.deliver import Letter, place_names, recipients
 from tasks.ingest import DirectorateData
@@ -23,6 +24,11 @@ INTRO_FR = (
     "Bonjour,\n\nVoici le contrôle des fichiers envoyés par la {where} pour la semaine {period}. Les lignes mises "
     "en quarantaine ne sont pas comptées dans les chiffres : merci de les corriger dans le fichier d'origine "
     "(numéros de ligne ci-dessous et dans le fichier joint), puis de renvoyer le fichier complet."
+)
+FORMULAS_NOTE = (
+    "في الملفات المرفقة، كل خانة تبدأ بـ = أو + أو - أو @ مسبوقة بفاصلة عليا (') حتى لا ينفذها إكسل. / "
+    "Dans les fichiers joints, toute cellule commençant par =, +, - ou @ est précédée d'une apostrophe (') "
+    "pour qu'Excel ne l'exécute pas."
 )
 CHECK_HINT = (
     "قبل الإرسال، يعطي الأمر nashra check نفس المراقبة. / "
@@ -51,13 +57,33 @@ def _file_lines(directorate: DirectorateData) -> list[str]:
     return lines
 
 
+def _provisional_lines(findings, code: str) -> list[str]:
+    """Why the directorate's figures are provisional (error-level findings), in both languages."""
+    lines = []
+    for finding in findings:
+        if finding.directorate == code and finding.severity == ERROR:
+            label_ar, label_fr = labels.WARNINGS.get(finding.code, (finding.code, finding.code))
+            said = "; ".join(map(str, finding.examples))
+            lines.append(
+                f"✗ {labels.PROVISIONAL[0]} / {labels.PROVISIONAL[1]} — {finding.code} : {label_ar} / {label_fr}"
+                + (f" ({said})" if said else "")
+                + " — غير مرتبة هذا الأسبوع / non classée cette semaine"
+            )
+    return lines
+
+
 def plan_receipts(
-    reference: Reference, period: Period, directorates: dict[str, DirectorateData], quarantine_dir: Path
+    reference: Reference,
+    period: Period,
+    directorates: dict[str, DirectorateData],
+    quarantine_dir: Path,
+    findings: list = (),
 ) -> list[Letter]:
-    """One receipt per recipient of each directorate that has something to fix."""
+    """One receipt per recipient of each directorate that has something to fix: rows set aside,
+    files rejected, or figures made provisional by an error-level finding."""
     letters = []
     for code, directorate in directorates.items():
-        lines = _file_lines(directorate)
+        lines = _provisional_lines(findings, code) + _file_lines(directorate)
         if not lines:
             continue
         # The quarantined rows and the reasons of rejected files; not the rejected copies, which they have.
@@ -66,7 +92,8 @@ def plan_receipts(
         where_ar, where_fr = place_names(reference, code)
         intro = [INTRO_AR.format(where=where_ar, period=period), "", INTRO_FR.format(where=where_fr, period=period)]
         signature = f"— {reference.programme.get('center_ar', '')} / {reference.programme.get('center_fr', '')}"
-        body = "\n".join([*intro, "", *lines, "", CHECK_HINT, "", signature]) + "\n"
+        notes = [FORMULAS_NOTE, ""] if any(p.suffix == ".csv" for p in attachments) else []
+        body = "\n".join([*intro, "", *lines, "", *notes, CHECK_HINT, "", signature]) + "\n"
         subject = f"إشعار بمراقبة الملفات — {period} | Contrôle des fichiers MOS {period} — {where_fr}"
         for name, email in recipients(reference, code):
             letters.append(Letter("receipt", code, name, email, subject, body, attachments, {code: lines}))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import mimetypes
+import os
 import threading
 from datetime import date
 from functools import cache
@@ -35,6 +36,11 @@ MONTHS_FR = (
     "décembre",
 )
 NARROW_NBSP = "\u202f"
+# Without HarfBuzz's subsetter WeasyPrint subsets fonts with fontTools, which stamps each subset
+# with the current time unless SOURCE_DATE_EPOCH is set: fixed here, a bulletin's bytes depend
+# only on its content, on any machine.
+FONT_TIMESTAMP = "1767225600"  # 2026-01-01T00:00:00Z
+os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP)
 
 
 class ProjectFilesFetcher(weasyprint.URLFetcher):

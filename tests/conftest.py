@@ -48,5 +48,20 @@ def write_xlsx(path: Path, rows: list[list]) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    """Small real PDFs standing for the regional, FES and MEK bulletins of 2026-W47."""
+    from tasks.deliver import REGION
+    from tasks.render import html_to_pdf
+
+    folder = tmp_path_factory.mktemp("bulletins")
+    paths = {}
+    for scope in (REGION, "FES", "MEK"):
+        path = folder / f"bulletin_{scope}_{PERIOD}.pdf"
+        path.write_bytes(html_to_pdf(f"<html><body><p>Bulletin {scope}</p></body></html>"))
+        paths[scope] = path
+    return paths
+
+
 EXAM_HEADER = ["candidate_id", "candidate_name", "exam_code", "exam_date", "score", "passed", "voucher_code"]
 LEDGER_HEADER = ["voucher_code", "allocated_on", "expires_on", "status", "consumed_on", "candidate_id"]

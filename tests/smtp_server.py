@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 from email import policy
@@ -19,14 +20,35 @@ def free_port() -> int:
 
 
 class Inbox:
+    """Keeps what it receives. A misbehaving server on demand: `refuse` (addresses answered 550 at
+    RCPT), `silent_seconds` (DATA read, then no answer for that long), `drop_after_data` (the
+    connection closed once the message is in, with no answer)."""
+
     def __init__(self):
         self.messages: list = []
         self.envelopes: list = []
+        self.refuse: set[str] = set()
+        self.silent_seconds = 0.0
+        self.drop_after_data = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
         self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        if self.drop_after_data:
+            server.transport.close()
+            return "250 never seen"
+        if self.silent_seconds:
+            await asyncio.sleep(self.silent_seconds)
         return "250 Message accepted"
+
+    def message_ids(self) -> list[str]:
+        return [m["Message-ID"] for m in self.messages]
 
 
 def authenticate(server, session, envelope, mechanism, auth_data):

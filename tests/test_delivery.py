@@ -14,23 +14,11 @@ from nashra.settings import DeliverySettings
 from tasks.deliver import REGION, deliver_round, plan_letters
 from tasks.figures import FIGURES
 from tasks.ledger import Ledger
-from tasks.render import html_to_pdf
 from tasks.transport import OutboxTransport, SmtpTransport
 from tests.smtp_server import PASSWORD, SmtpServer
 
 P = Period.parse("2026-W47")
 NO_WAIT = (0.0, 0.0)
-
-
-@pytest.fixture(scope="module")
-def pdfs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bulletins")
-    paths = {}
-    for scope in (REGION, "FES", "MEK"):
-        path = folder / f"bulletin_{scope}_{P}.pdf"
-        path.write_bytes(html_to_pdf(f"<html><body><p>Bulletin {scope}</p></body></html>"))
-        paths[scope] = path
-    return paths
 
 
 def letters_for(reference, pdfs, figures):
@@ -157,9 +145,9 @@ def test_two_concurrent_rounds_send_each_message_once(tmp_path, reference, pdfs)
     sent = []
 
     class Counting(OutboxTransport):
-        def send(self, message, name):
+        def send(self, message, name, before_data=lambda: None):
             sent.append(message["Message-ID"])
-            super().send(message, name)
+            super().send(message, name, before_data)
 
     letters = letters_for(reference, pdfs, ranking())
     rounds = [
@@ -180,4 +168,4 @@ def test_the_weekly_deployment_runs_monday_7am_casablanca_for_the_week_just_ende
     [schedule] = deployment.schedules
     assert schedule.schedule.cron == "0 7 * * 1" and schedule.schedule.timezone == "Africa/Casablanca"
     assert deployment.parameters == {"period": None, "deliver": "auto"}
-    assert deployment.name == "weekly"
+    assert deployment.name == "served"  # prefect.yaml's work-pool deployment is `weekly`: never the same

@@ -47,7 +47,7 @@ def run(harness, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def rankings(run):
-    with (run["folder"] / "rankings.csv").open(encoding="utf-8") as handle:
+    with (run["folder"] / "rankings.csv").open(encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -99,7 +99,7 @@ def test_manifest_accounts_for_every_row_and_file(manifest, run):
 
 def test_quarantine_files_hold_rows_with_reasons_and_the_rejected_file(run):
     folder = run["folder"] / "quarantine"
-    with (folder / "FES_exam_results.csv").open(encoding="utf-8") as handle:
+    with (folder / "FES_exam_results.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and list(rows[0])[:2] == ["row", "reasons"] and all(r["reasons"] for r in rows)
     assert (folder / "TAO_exam_results_2026-W47_rejected.csv").exists()
@@ -293,20 +293,33 @@ def test_smtp_down_leaves_deliveries_pending_and_the_run_failed_then_deliver_sen
     try:
         first = deliver()
         assert first.returncode == 0, first.stderr
-        assert "20 sent, 0 still pending" in first.stdout and len(server.inbox.messages) == 20
+        assert "20 sent by smtp, 0 not sent" in first.stdout and len(server.inbox.messages) == 20
         second = deliver()
-        assert "0 sent, 0 still pending" in second.stdout and len(server.inbox.messages) == 20
+        assert "0 sent by smtp, 0 not sent" in second.stdout and len(server.inbox.messages) == 20
     finally:
         server.stop()
     logs = first.stdout + first.stderr + second.stdout + second.stderr
     assert PASSWORD not in logs and PASSWORD.encode() not in (state / "deliveries.sqlite").read_bytes()
 
 
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
+    }
+
+
 def test_backfill_dry_run_describes_two_periods_without_writing(tmp_path):
     import subprocess
     import sys
 
+    from tasks.ledger import Ledger
+    from tests.test_ledger_trust import an_entry
+
     out, state = tmp_path / "reports", tmp_path / "state"
+    Ledger(state / "deliveries.sqlite").add(an_entry("2026-W40"))  # a ledger in use: read, never written
+    (out / "2026-W40").mkdir(parents=True)
+    (out / "2026-W40" / "manifest.json").write_text('{"deliveries": []}')
+    before = tree_digest(tmp_path)
     command = [
         sys.executable,
         "-m",
@@ -330,4 +343,4 @@ def test_backfill_dry_run_describes_two_periods_without_writing(tmp_path):
     assert text.index("2026-W46") < text.index(PERIOD + " (as of")
     assert text.count("never run") == 2 and text.count("rankings.csv: new") == 2
     assert "e-mail by outbox: 20 message(s)" in text and "→ dp.taounate@aref-fm.example (receipt)" in text
-    assert not out.exists() or not any(out.rglob("*.pdf"))
+    assert tree_digest(tmp_path) == before  # nothing written: no ledger, no cached period, no report

@@ -1,12 +1,12 @@
 """The run's pool of worker processes: results come back in order, a worker's error reaches the
-caller, and a pool that breaks loses nothing (the work is done in the calling process)."""
+caller, and a worker that dies never moves its job into the run's own process."""
 
 import multiprocessing
 import os
 
 import pytest
 
-from tasks.workers import Job, default_workers, run_all, worker_pool
+from tasks.workers import Job, WorkerDied, default_workers, run_all, worker_pool
 
 
 def square_with_pid(n: int) -> tuple[int, int]:
@@ -42,10 +42,12 @@ def test_an_error_in_a_worker_reaches_the_caller_with_its_message(pool):
     assert Job(pool, square_with_pid, 3).result()[0] == 9  # the pool still works
 
 
-def test_a_broken_pool_loses_nothing_the_work_is_done_here():
+def test_a_job_that_kills_its_worker_fails_alone_and_never_runs_in_the_run_process():
     with worker_pool(1) as pool:
-        assert Job(pool, die_in_a_worker, 1).result() == 2  # the worker died: computed here
-        assert Job(pool, square_with_pid, 4).result() == (16, os.getpid())  # the pool is broken: here too
+        with pytest.raises(WorkerDied, match="stopped twice"):
+            Job(pool, die_in_a_worker, 1).result()  # died in the pool, then alone: never computed here
+        value, pid = Job(pool, square_with_pid, 4).result()  # the pool is broken: a process of its own
+        assert value == 16 and pid != os.getpid()
 
 
 def test_without_a_pool_the_work_is_done_here():

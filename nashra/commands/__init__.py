@@ -1,50 +1,112 @@
-"""The `nashra` sub-commands, one module each; `nashra/cli.py` parses and dispatches."""
+"""The `nashra` sub-commands, one module each; `nashra/cli.py` parses and dispatches.
+
+Exit statuses, the same for every command (README, SPEC §8):
+0 everything done; 1 completed, but something failed, stays pending or is held;
+2 could not start (a wrong period, setting, folder, reference file or ledger: one line);
+3 an unexpected error (one line naming the log file that holds the traceback).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
+import tempfile
+import traceback
+from datetime import datetime
+from pathlib import Path
 
 from nashra.periods import Period, PeriodError
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_CANNOT_START, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class CommandError(Exception):
     """A mistake the person can fix: printed as one line, exit status 2."""
 
 
+def say(message: str) -> None:
+    """A message for the person (progress, advice, errors): standard error, so that standard
+    output holds only the command's results."""
+    print(message, file=sys.stderr)
+
+
 def fail(message: str) -> int:
-    print(f"nashra: error: {message}", file=sys.stderr)
-    return 2
+    say(f"nashra: error: {message}")
+    return EXIT_CANNOT_START
 
 
-def period_or_last(text: str | None) -> Period:
+def internal_error(error: BaseException, log_dir: Path) -> int:
+    """One line on the terminal; the traceback in a log file whose path that line gives."""
+    text = "".join(traceback.format_exception(error))
+    stamp = f"{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}"
+    for folder in (Path(log_dir), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            log = folder / f"nashra-error-{stamp}.log"
+            log.write_text(f"nashra {' '.join(sys.argv[1:])}\n\n{text}", encoding="utf-8")
+            break
+        except OSError:
+            log = None
+    where = f"the traceback is in {log}" if log else "the traceback could not be written"
+    say(f"nashra: unexpected error: {type(error).__name__}: {error} ({where})")
+    return EXIT_INTERNAL
+
+
+def period_or_last(text: str | None, *, ended: bool = True) -> Period:
+    """The period asked for, or the week that has just ended. With `ended`, a period that has
+    not ended yet is refused (its data cannot exist)."""
     try:
-        return Period.parse(text) if text else Period.last_complete()
+        if not text:
+            return Period.last_complete()
+        return Period.parse_past(text) if ended else Period.parse(text)
     except PeriodError as error:
         raise CommandError(str(error)) from None
 
 
 def quiet_prefect(verbose: bool = False) -> None:
-    """Prefect offline and quiet unless asked (set before Prefect is imported)."""
+    """Prefect offline and quiet on the terminal unless asked (set before Prefect is imported).
+    Its logs still reach the run's record on the Prefect server."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     logging.getLogger("sqlalchemy").setLevel(logging.CRITICAL)  # noise when the temporary server stops
     if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "CRITICAL")
 
 
-def run_weekly_flow(period: Period, args, channel: str):
-    """One run of the weekly flow with the command's folders; returns its summary or the exception."""
+def check_prefect_server() -> None:
+    """A configured Prefect server must answer before the run starts, else one line says how out."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        return  # a temporary server is started for the run
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=5) as answer:
+            answer.read()
+    except Exception as error:
+        reason = getattr(error, "reason", error)
+        raise CommandError(
+            f"the Prefect server at {url} does not answer ({reason}): start it (`prefect server start`), "
+            "or unset PREFECT_API_URL to run with a temporary one"
+        ) from None
+
+
+def run_weekly_flow(request):
+    """One run of the weekly flow; returns its summary, or the exception that stopped it."""
     from flows.weekly import weekly_bulletins
 
     state = weekly_bulletins(
-        period=str(period),
-        raw_dir=str(args.raw_dir),
-        reference_dir=str(args.reference_dir),
-        out_dir=str(args.out_dir),
-        state_dir=str(args.state_dir),
-        deliver=channel,
+        period=str(request.period),
+        raw_dir=str(request.paths.raw_dir),
+        reference_dir=str(request.paths.reference_dir),
+        out_dir=str(request.paths.out_dir),
+        state_dir=str(request.paths.state_dir),
+        deliver=request.channel,
         return_state=True,
     )
     return state.result(raise_on_failure=False)

@@ -1,15 +1,32 @@
-"""`nashra deliver` (send what is pending) and `nashra deliveries` (the ledger, as a table)."""
+"""`nashra deliver` (send what is waiting), `nashra deliveries` (the ledger, as a table) and
+`nashra ledger rebuild` (restore a lost ledger from the manifests)."""
 
 from __future__ import annotations
 
-from nashra.commands import CommandError, period_or_last
+import sys
+
+from nashra.commands import EXIT_INCOMPLETE, EXIT_OK, CommandError, period_or_last, say
+
+
+def _trusted_ledger(args, *, lost_is_fatal: bool = True):
+    """The ledger of `--state-dir`, refused (exit 2) when unreadable, or lost while manifests
+    record deliveries."""
+    from tasks.ledger import LEDGER_FILE, Ledger, LedgerError
+    from tasks.ledger_check import check_ledger, ledger_rows
+
+    path = args.state_dir / LEDGER_FILE
+    try:
+        check_ledger(path, args.out_dir) if lost_is_fatal else ledger_rows(path)
+    except LedgerError as error:
+        raise CommandError(str(error)) from None
+    return Ledger(path)
 
 
 def deliver(args) -> int:
-    """Send every unsent edition of the period; exit 1 when some stay pending."""
+    """Send every unsent edition of the period; exit 1 when some stay unsent."""
     from nashra.settings import DeliverySettings, SettingsError
     from tasks.deliver import deliver_round
-    from tasks.ledger import Ledger
+    from tasks.ledger import HELD, PENDING, REFUSED, SENT, UNSENT
     from tasks.transport import transport_for
 
     period = period_or_last(args.period)
@@ -17,22 +34,43 @@ def deliver(args) -> int:
         settings = DeliverySettings.for_channel(args.channel)
     except SettingsError as error:
         raise CommandError(str(error)) from None
-    ledger = Ledger(args.state_dir / "deliveries.sqlite")
+    ledger = _trusted_ledger(args)
+    if args.release:
+        say(f"{period}: {ledger.move(str(period), HELD, PENDING)} held message(s) released")
+    if args.retry_refused:
+        say(f"{period}: {ledger.move(str(period), REFUSED, PENDING)} refused message(s) to send again")
     transport = transport_for(args.channel, settings, args.out_dir / str(period) / "outbox")
-    tried = deliver_round(period, ledger, transport, [], settings.sender, settings.max_message_bytes)
+    tried = deliver_round(period, ledger, transport, sender=settings.sender, budget=settings.max_message_bytes)
     after = {(e.recipient, e.kind, e.edition_key): e.status for e in ledger.entries(str(period))}
-    sent = [e for e in tried if after[(e.recipient, e.kind, e.edition_key)] == "sent"]
-    print(f"{period}: {len(sent)} sent, {len(tried) - len(sent)} still pending, by {args.channel}")
+    sent = sum(after[(e.recipient, e.kind, e.edition_key)] == SENT for e in tried)
+    left = [e for e in ledger.entries(str(period)) if e.status in (*UNSENT, HELD, REFUSED, "unconfirmed")]
+    print(f"{period}: {sent} sent by {args.channel}, {len(left)} not sent")
     show(ledger, str(period))
-    return 1 if len(sent) < len(tried) else 0
+    held = sum(e.status == HELD for e in left)
+    if held:
+        say(f"{held} message(s) held: nothing arrived for {period}; send them with `--release` if the center decides")
+    return EXIT_INCOMPLETE if left else EXIT_OK
 
 
 def deliveries(args) -> int:
-    from tasks.ledger import Ledger
+    period = period_or_last(args.period, ended=False)
+    show(_trusted_ledger(args, lost_is_fatal=False), str(period))
+    return EXIT_OK
 
-    period = period_or_last(args.period)
-    show(Ledger(args.state_dir / "deliveries.sqlite"), str(period))
-    return 0
+
+def rebuild(args) -> int:
+    """Restore the delivered records of every manifest into the ledger (SPEC §8)."""
+    from tasks.ledger import LEDGER_FILE, LedgerError
+    from tasks.ledger_check import ledger_rows, rebuild_ledger
+
+    path = args.state_dir / LEDGER_FILE
+    try:
+        ledger_rows(path)
+    except LedgerError as error:
+        raise CommandError(str(error)) from None
+    added = rebuild_ledger(path, args.out_dir)
+    print(f"{path}: {added} delivery record(s) restored from the manifests under {args.out_dir}")
+    return EXIT_OK
 
 
 def show(ledger, period: str) -> None:
@@ -54,4 +92,4 @@ def show(ledger, period: str) -> None:
             e.updated_at,
             e.last_error or e.note or "",
         )
-    Console(width=160).print(table)
+    Console(file=sys.stdout, width=160).print(table)

@@ -1,11 +1,22 @@
-"""`nashra run`: the weekly flow for one period, with progress and a summary table."""
+"""`nashra run`: the weekly flow for one period, with progress (stderr) and a summary (stdout)."""
 
 from __future__ import annotations
 
+import sys
 import time
+from dataclasses import dataclass
 
-from nashra.commands import CommandError, period_or_last, quiet_prefect, run_weekly_flow
-from nashra.settings import resolve_channel
+from nashra.commands import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    CommandError,
+    check_prefect_server,
+    period_or_last,
+    quiet_prefect,
+    run_weekly_flow,
+)
+from nashra.paths import RunPaths
+from nashra.periods import Period
 
 STAGES = {
     "scan": "looking for drops in",
@@ -16,33 +27,56 @@ STAGES = {
     "deliver": "delivering by",
     "done": "done:",
 }
+# How the summary says what became of the period's messages.
+DELIVERY_WORDS = {
+    "sent": "sent now",
+    "already_sent": "already sent earlier",
+    "pending": "waiting to be sent",
+    "failed": "not sent (kept, to send again)",
+    "held": "held (nothing arrived this week)",
+    "in_doubt": "in doubt (sent once more next time)",
+    "unconfirmed": "unconfirmed (never sent again by itself)",
+    "refused": "refused by the server",
+    "superseded": "replaced by a newer edition",
+}
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What a run was asked, parsed and checked once at the edge."""
+
+    period: Period
+    paths: RunPaths
+    channel: str  # outbox | smtp | none (auto resolved)
+
+
+def prepare(args, period: Period, deliver: str) -> RunRequest:
+    """Check every setting a run depends on, before anything is read or written (exit 2)."""
+    from nashra.reference import ReferenceError, load_reference
+    from nashra.settings import DeliverySettings, InputLimits, SettingsError, resolve_channel
+    from tasks.ledger import LEDGER_FILE, LedgerError
+    from tasks.ledger_check import check_ledger
+    from tasks.workers import default_workers
+
+    paths = RunPaths(args.raw_dir, args.reference_dir, args.out_dir, args.state_dir)
+    if not paths.raw_dir.is_dir():
+        raise CommandError(f"raw folder not found: {paths.raw_dir}")
+    try:
+        load_reference(paths.reference_dir)
+        channel = resolve_channel(deliver, period)
+        DeliverySettings.for_channel(channel)
+        InputLimits.from_env()
+        default_workers()
+        check_ledger(paths.state_dir / LEDGER_FILE, paths.out_dir)
+    except (ReferenceError, SettingsError, LedgerError, ValueError) as error:
+        raise CommandError(str(error)) from None
+    return RunRequest(period, paths, channel)
 
 
 def run(args) -> int:
-    from nashra.reference import ReferenceError, load_reference
-
-    period = period_or_last(args.period)
-    if not args.raw_dir.is_dir():
-        raise CommandError(f"raw folder not found: {args.raw_dir}")
-    try:
-        load_reference(args.reference_dir)
-    except ReferenceError as error:
-        raise CommandError(str(error)) from None
-    channel = resolve_channel(args.deliver, period)  # the flow resolves `auto` the same way
-    if channel == "smtp":
-        from nashra.settings import DeliverySettings, SettingsError
-
-        try:
-            DeliverySettings.for_channel("smtp")
-        except SettingsError as error:
-            raise CommandError(str(error)) from None
-    from tasks.workers import default_workers
-
-    try:
-        default_workers()
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    request = prepare(args, period_or_last(args.period), args.deliver)
     quiet_prefect(args.verbose)
+    check_prefect_server()
 
     from rich.console import Console
 
@@ -50,47 +84,84 @@ def run(args) -> int:
 
     console = Console(stderr=True)
     started = time.monotonic()
-    with console.status(f"Nashra {period}: starting Prefect…") as status:
-        progress.listen(lambda stage, detail: status.update(f"Nashra {period}: {STAGES.get(stage, stage)} {detail}"))
+    with console.status(f"Nashra {request.period}: starting Prefect…") as status:
+        progress.listen(
+            lambda stage, detail: status.update(f"Nashra {request.period}: {STAGES.get(stage, stage)} {detail}")
+        )
         try:
-            summary = run_weekly_flow(period, args, channel)
+            summary = run_weekly_flow(request)
         finally:
             progress.clear()
     if isinstance(summary, BaseException):  # the run itself could not complete
-        raise CommandError(f"the run for {period} could not complete: {summary}")
-    print_summary(console, summary, channel, time.monotonic() - started)
-    return 1 if summary.errors or summary.undelivered else 0
+        raise summary
+    print_summary(summary, request.channel, time.monotonic() - started)
+    return EXIT_INCOMPLETE if summary.errors or summary.undelivered or summary.held else EXIT_OK
 
 
-def print_summary(console, summary, channel: str, seconds: float) -> None:
+def _whole(value) -> int | None:
+    """A rank or rank change as an int; None for None, NaN and pandas' NA (which has no truth value)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def rank_text(rank) -> str:
+    value = _whole(rank)
+    return "—" if value is None else str(value)
+
+
+def change_text(change) -> str:
+    """`+2`, `-1`, `=` for no move, `—` when there was no rank to compare (first week, unranked)."""
+    value = _whole(change)
+    if value is None:
+        return "—"
+    return f"{value:+d}" if value else "="
+
+
+def delivery_line(counts: dict[str, int], channel: str) -> str:
+    said = ", ".join(f"{n} {DELIVERY_WORDS.get(s, s)}" for s, n in sorted(counts.items())) or "no message"
+    how = "not e-mailed" if channel == "none" else f"by {channel}"
+    return f"messages {how}: {said}"
+
+
+def print_summary(summary, channel: str, seconds: float) -> None:
+    """The table of directorates and the line about messages on stdout; advice on stderr."""
+    from rich.console import Console
     from rich.table import Table
 
+    out, err = Console(file=sys.stdout, width=120), Console(stderr=True)
     table = Table(title=f"Nashra {summary.period} — {summary.out_dir}")
     for column in ("directorate", "status", "data period", "accepted", "quarantined", "rank", "change"):
         table.add_column(column, justify="right" if column in ("accepted", "quarantined", "rank") else "left")
     for row in summary.rows:
-        change, rank = row["rank_change"], row["rank"]
         table.add_row(
             row["code"],
             row["data_status"],
-            row["data_period"] or "—",
+            row["data_period"] if isinstance(row["data_period"], str) else "—",  # NaN when missing
             str(row["accepted"]),
             str(row["quarantined"]),
-            "—" if rank is None or rank != rank else str(rank),
-            "—" if change is None or change != change else f"{int(change):+d}" if change else "=",
+            rank_text(row["rank"]),
+            change_text(row["rank_change"]),
         )
-    console.print(table)
-    deliveries = ", ".join(f"{n} {s}" for s, n in sorted(summary.deliveries.items())) or "none"
-    console.print(f"{summary.bulletins} bulletins; delivery by {channel}: {deliveries}; {seconds:.1f} s")
-    if channel == "none":
-        console.print(f"Not e-mailed (past period or --deliver none): `nashra deliver --period {summary.period}`")
+    out.print(table)
+    out.print(f"{summary.bulletins} bulletins; {delivery_line(summary.deliveries, channel)}; {seconds:.1f} s")
+    if summary.held:
+        from flows.weekly import NOTHING_ARRIVED
+
+        err.print(f"[yellow]{NOTHING_ARRIVED.format(period=summary.period)}[/yellow]")
+    elif channel == "none":
+        err.print(f"Past period, not e-mailed: send with `nashra deliver --period {summary.period}`.")
     for error in summary.errors:
-        console.print(f"[red]error:[/red] {error}")
-    if summary.undelivered:  # one line per distinct reason, not one per recipient
+        err.print(f"[red]error:[/red] {error}")
+    if summary.undelivered and not summary.held:  # one line per distinct reason, not one per recipient
         reasons: dict[str, int] = {}
         for line in summary.undelivered:
             reason = line.split(": ", 1)[-1]
             reasons[reason] = reasons.get(reason, 0) + 1
         for reason, count in reasons.items():
-            console.print(f"[red]{count} message(s) not delivered, kept pending:[/red] {reason}")
-        console.print(f"Send them later with `nashra deliver --period {summary.period} --channel {channel}`.")
+            err.print(f"[red]{count} message(s) not delivered:[/red] {reason}")
+        err.print(
+            f"See them with `nashra deliveries --period {summary.period}`; send again with "
+            f"`nashra deliver --period {summary.period} --channel {channel}`."
+        )

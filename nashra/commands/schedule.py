@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
-from nashra.commands import CommandError, period_or_last, quiet_prefect, run_weekly_flow
+from nashra.commands import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    CommandError,
+    check_prefect_server,
+    period_or_last,
+    quiet_prefect,
+    run_weekly_flow,
+)
 
 
 def serve(args) -> int:
@@ -14,41 +23,51 @@ def serve(args) -> int:
             "set PREFECT_API_URL=http://127.0.0.1:4200/api (see docs/operations.md)"
         )
     quiet_prefect(verbose=True)
+    check_prefect_server()
     from prefect import serve as prefect_serve
 
     from flows.schedule import weekly_deployment
 
     prefect_serve(weekly_deployment())
-    return 0
+    return EXIT_OK
 
 
 def backfill(args) -> int:
     """Run (or, with --dry-run, describe) every period from --from to --to, oldest first."""
+    from nashra.commands.run import delivery_line, prepare
+    from nashra.settings import SettingsError, resolve_channel
+
     first, last = period_or_last(args.start), period_or_last(args.end)
     if first > last:
         raise CommandError(f"--from {first} is after --to {last}")
     periods = [first]
     while periods[-1] < last:
         periods.append(periods[-1].next())
+    request = prepare(args, first, args.deliver)
+    requests = []
+    for period in periods:
+        try:
+            requests.append(replace(request, period=period, channel=resolve_channel(args.deliver, period)))
+        except SettingsError as error:
+            raise CommandError(str(error)) from None
     if args.dry_run:
         from tasks.backfill import describe
 
-        for period in periods:
-            print(describe(period, args.raw_dir, args.reference_dir, args.out_dir, args.state_dir, args.deliver))
-        return 0
+        for one in requests:
+            print(describe(one))
+        return EXIT_OK
     quiet_prefect(args.verbose)
+    check_prefect_server()
 
-    worst = 0
-    for period in periods:
-        summary = run_weekly_flow(period, args, args.deliver)
+    worst = EXIT_OK
+    for one in requests:
+        summary = run_weekly_flow(one)
         if isinstance(summary, BaseException):
-            print(f"{period}: could not complete: {summary}")
-            worst = 1
-            continue
-        deliveries = ", ".join(f"{n} {s}" for s, n in sorted(summary.deliveries.items())) or "none"
+            raise summary
         print(
-            f"{period}: {summary.bulletins} bulletins, deliveries {deliveries}, errors {len(summary.errors)}, "
-            f"undelivered {len(summary.undelivered)}"
+            f"{one.period}: {summary.bulletins} bulletins, {delivery_line(summary.deliveries, one.channel)}, "
+            f"{len(summary.errors)} error(s), {len(summary.undelivered)} message(s) not delivered"
         )
-        worst = max(worst, 1 if summary.errors or summary.undelivered else 0)
+        if summary.errors or summary.undelivered or summary.held:
+            worst = EXIT_INCOMPLETE
     return worst
