@@ -164,3 +164,26 @@ def test_version_and_defaults_in_help():
     assert nashra("--version").stdout.startswith("nashra ")
     help_text = nashra("run", "--help").stdout
     assert "(default: auto)" in help_text and "data/raw" in help_text
+
+
+def test_a_week_where_nothing_arrived_is_built_but_held(tmp_path):
+    """Issue 10 §2: no file at all for the period -> bulletins built, delivery held, exit 1."""
+    import shutil
+
+    from nashra.paths import RAW_DIR
+
+    raw = tmp_path / "raw"
+    for period in ("2026-W45", "2026-W46"):
+        shutil.copytree(RAW_DIR / period, raw / period)
+    folders = ["--raw-dir", str(raw), "--out-dir", str(tmp_path / "out"), "--state-dir", str(tmp_path / "state")]
+    result = nashra("run", "--period", "2026-W47", "--deliver", "outbox", *folders)
+    assert result.returncode == 1, result.stderr
+    assert "Aucun fichier reçu pour cette période" in result.stderr and "لم يصل أي ملف" in result.stderr
+    assert "held (nothing arrived this week)" in result.stdout
+    out = tmp_path / "out" / "2026-W47"
+    assert len(list((out / "bulletins").glob("*.pdf"))) == 10 and not (out / "outbox").exists()
+    listed = nashra("deliveries", "--period", "2026-W47", "--state-dir", str(tmp_path / "state"))
+    assert listed.stdout.count("held") == 20
+    released = nashra("deliver", "--period", "2026-W47", "--release", *folders[2:])
+    assert released.returncode == 0, released.stderr
+    assert len(list((out / "outbox").glob("*.eml"))) == 20

@@ -344,3 +344,42 @@ def test_backfill_dry_run_describes_two_periods_without_writing(tmp_path):
     assert text.count("never run") == 2 and text.count("rankings.csv: new") == 2
     assert "e-mail by outbox: 20 message(s)" in text and "→ dp.taounate@aref-fm.example (receipt)" in text
     assert tree_digest(tmp_path) == before  # nothing written: no ledger, no cached period, no report
+
+
+def test_the_flow_refuses_a_wrong_channel_or_a_future_period_before_writing(harness, tmp_path):
+    """A deployment run has no CLI: the flow checks its own parameters first (issue 10 §2)."""
+    from flows.weekly import weekly_bulletins
+
+    folders = dict(raw_dir=str(RAW_DIR), out_dir=str(tmp_path / "out"), state_dir=str(tmp_path / "state"))
+    wrong = weekly_bulletins(period=PERIOD, deliver="email", return_state=True, **folders)
+    assert wrong.is_failed() and "Input should be 'auto', 'outbox', 'smtp' or 'none'" in wrong.message
+    future = weekly_bulletins(period="2099-W01", return_state=True, **folders)
+    assert future.is_failed() and "only a week that has ended can be run" in future.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_flow_offers_typed_described_parameters():
+    from flows.weekly import weekly_bulletins
+
+    schema = weekly_bulletins.parameters.model_dump()["properties"]
+    assert schema["deliver"]["enum"] == ["auto", "outbox", "smtp", "none"]
+    assert all(schema[name].get("description") for name in ("period", "raw_dir", "deliver"))
+
+
+def test_runs_and_tasks_are_named_after_their_period_and_directorate(run):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    async def names():
+        async with get_client() as client:
+            flows = await client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[f"weekly-{PERIOD}"]))
+            )
+            tasks = await client.read_task_runs()
+            return [f.name for f in flows], {t.name for t in tasks}
+
+    flow_names, task_names = asyncio.run(names())
+    assert flow_names and set(flow_names) == {f"weekly-{PERIOD}"}
+    assert {"ingest-FES", "ingest-TAO", "evaluate-2026-W46", "deliver-outbox"} <= task_names
