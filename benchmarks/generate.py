@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from devtools.sample_data import HEADERS
 from nashra.paths import REFERENCE_DIR
 from nashra.periods import Period
-from nashra.sample_data import HEADERS
 from schemas.headers import COLUMNS, EXAM_RESULTS, VOUCHER_LEDGER
 
 LAST = Period.parse("2026-W47")

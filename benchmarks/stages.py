@@ -7,21 +7,26 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from unittest.mock import patch
 
+from flows.workers import run_all, worker_pool
 from nashra.paths import RunPaths
 from nashra.periods import Period
-from nashra.reference import load_reference
-from tasks import ingest, quality
-from tasks.bulletin_context import RunView
-from tasks.bulletins import bulletin_html, render_bulletins
-from tasks.deliver import REGION, deliver_round, plan_letters
-from tasks.evaluate import assemble_period, folders_up_to, rule_context, scan_folders
-from tasks.history import earlier_periods, earlier_table
-from tasks.ingest import DirectorateData
-from tasks.ledger import Ledger
-from tasks.manifest import input_records
-from tasks.outputs import inputs_fingerprint, ranking_frame, write_tables
-from tasks.transport import OutboxTransport
-from tasks.workers import run_all, worker_pool
+from nashra.reference import REGION, load_reference
+from tasks.bulletins.context import RunView
+from tasks.bulletins.pages import bulletin_html, render_bulletins
+from tasks.delivery.ledger import Ledger
+from tasks.delivery.letters import plan_letters
+from tasks.delivery.rounds import deliver_round
+from tasks.delivery.transport import OutboxTransport
+from tasks.evaluation import quality
+from tasks.evaluation.history import earlier_periods, earlier_table
+from tasks.evaluation.period import assemble_period
+from tasks.evaluation.ranking import ranking_frame
+from tasks.intake import ingest
+from tasks.intake.discover import folders_up_to, scan_folders
+from tasks.intake.ingest import DirectorateData
+from tasks.intake.validate import rule_context
+from tasks.outputs.manifest import input_records, inputs_fingerprint
+from tasks.outputs.tables import write_tables
 
 WALL = (  # the stages of a run, one after the other: their sum is the run
     "earlier periods",

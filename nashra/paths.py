@@ -1,4 +1,4 @@
-"""The one place that knows where the project's folders are."""
+"""The one place that knows where the project's folders are, and every path of a run."""
 
 from __future__ import annotations
 
@@ -15,7 +15,12 @@ TEMPLATES_DIR = PROJECT_ROOT / "report_templates"
 
 @dataclass(frozen=True)
 class RunPaths:
-    """Where one run reads and writes; resolved once at the edge (CLI or flow parameters)."""
+    """Where one run reads and writes; resolved once at the edge (CLI or flow parameters).
+
+    Per period, under `out_dir/<period>/`: rankings.csv, manifest.json, quarantine/,
+    bulletins/, validation/, outbox/. In `state_dir`: the delivery ledger, the cached tables of
+    earlier periods, the files seen per period, the error logs.
+    """
 
     raw_dir: Path = RAW_DIR
     reference_dir: Path = REFERENCE_DIR
@@ -28,5 +33,41 @@ class RunPaths:
         given = {"raw_dir": raw_dir, "reference_dir": reference_dir, "out_dir": out_dir, "state_dir": state_dir}
         return cls(**{name: Path(value) for name, value in given.items() if value})
 
-    def period_dir(self, period: str) -> Path:
-        return self.out_dir / period
+    def period_dir(self, period) -> Path:
+        return self.out_dir / str(period)
+
+    def rankings(self, period) -> Path:
+        return self.period_dir(period) / "rankings.csv"
+
+    def manifest(self, period) -> Path:
+        return self.period_dir(period) / "manifest.json"
+
+    def quarantine(self, period) -> Path:
+        return self.period_dir(period) / "quarantine"
+
+    def bulletins(self, period) -> Path:
+        return self.period_dir(period) / "bulletins"
+
+    def validation(self, period) -> Path:
+        return self.period_dir(period) / "validation"
+
+    def outbox(self, period) -> Path:
+        return self.period_dir(period) / "outbox"
+
+    @property
+    def ledger(self) -> Path:
+        return self.state_dir / "deliveries.sqlite"
+
+    @property
+    def period_tables(self) -> Path:
+        """Cached tables of earlier periods (evaluation.history)."""
+        return self.state_dir / "periods"
+
+    @property
+    def submissions(self) -> Path:
+        """The files seen per period, to tell resubmissions (outputs.register)."""
+        return self.state_dir / "submissions"
+
+    @property
+    def logs(self) -> Path:
+        return self.state_dir / "logs"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+REGION = "REGION"  # the scope of the regional bulletin and its recipients
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a line break in a name would break every message's header
 
@@ -132,7 +133,7 @@ def load_reference(folder: Path) -> Reference:
     path = folder / "recipients.csv"
     rows = _read_rows(path, ["scope", "name", "email"])
     for line, cells in rows:
-        if cells["scope"] != "REGION" and cells["scope"] not in codes:
+        if cells["scope"] != REGION and cells["scope"] not in codes:
             raise ReferenceError(f"{path}:{line}: scope {cells['scope']!r} is neither REGION nor a directorate")
         if not EMAIL.match(cells["email"]):
             raise ReferenceError(f"{path}:{line}: {cells['email']!r} is not an e-mail address")

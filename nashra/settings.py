@@ -9,6 +9,7 @@
 | NASHRA_SMTP_FROM | the sender address (default: the outbox's) |
 | NASHRA_SMTP_TIMEOUT | seconds before a silent server counts as down (default 20) |
 | NASHRA_MAX_MESSAGE_BYTES | the attachment budget of one message (default 8 MB) |
+| NASHRA_WORKERS | worker processes of a run (default: one per core) |
 | NASHRA_MAX_ROWS | rows of one input file beyond which it is rejected (default 500 000) |
 | NASHRA_MAX_XLSX_MB | what a workbook may inflate to, in MB, before it is opened (default 256) |
 | NASHRA_MAX_XLSX_RATIO | how many times its compressed size a workbook of over 10 MB may inflate (default 100) |
@@ -142,3 +143,15 @@ class InputLimits:
                 raise SettingsError(f"{variable}={text!r}: expected a positive number")
             values[name] = type(getattr(cls, name))(value * scale)
         return cls(**values)
+
+
+def worker_count(env: dict | None = None) -> int:
+    """`NASHRA_WORKERS` if set (fewer workers, less memory: each holds a directorate's files
+    while it checks them), else one per core this process may use."""
+    env = os.environ if env is None else env
+    configured = env.get("NASHRA_WORKERS", "").strip()
+    if configured:
+        if not configured.isdigit() or int(configured) < 1:
+            raise SettingsError(f"NASHRA_WORKERS={configured!r}: expected a whole number of processes, 1 or more")
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -7,12 +7,13 @@ import pytest
 from pypdf import PdfReader
 
 from nashra.periods import Period
-from tasks.bulletin_context import RunView
-from tasks.bulletins import bulletin_html
-from tasks.evaluate import evaluate_period, scan_folders
-from tasks.manifest import input_records
-from tasks.outputs import ranking_frame
-from tasks.render import ProjectFilesFetcher, html_to_pdf
+from tasks.bulletins.context import RunView
+from tasks.bulletins.pages import bulletin_html
+from tasks.bulletins.render import ProjectFilesFetcher, html_to_pdf
+from tasks.evaluation.period import evaluate_period
+from tasks.evaluation.ranking import ranking_frame
+from tasks.intake.discover import scan_folders
+from tasks.outputs.manifest import input_records
 from tests.conftest import EXAM_HEADER, LEDGER_HEADER, write_csv
 
 P = Period.parse("2026-W47")
@@ -58,7 +59,7 @@ def test_hostile_text_in_the_files_is_shown_as_text(tmp_path, reference, trap):
         tmp_path / "2026-W47" / "HAJ" / "exam_results.csv",
         [["PPR", "Code examen", "<link rel=attachment href=file:///etc/passwd>", f"<img src={url}/h.png>"], ["1"]],
     )
-    current = evaluate_period(tmp_path, reference, P, scan_folders(tmp_path, P, reference.codes))
+    current = evaluate_period(reference, P, scan_folders(tmp_path, P, reference.codes))
     ranking = ranking_frame(current.table, current.table, reference, str(P))
     view = RunView(
         reference,

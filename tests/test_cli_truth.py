@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from nashra.commands.run import change_text, print_summary
+from nashra.cli.run import change_text, print_summary
 from nashra.periods import Period, PeriodError
 from nashra.settings import SettingsError, resolve_channel
 

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from tasks.cross_checks import (
+from tasks.evaluation.cross_checks import (
     w1_voucher_not_in_ledger,
     w2_voucher_not_consumed,
     w3_consumed_without_exam,

@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 
 from nashra.periods import Period
+from nashra.reference import REGION
 from nashra.settings import DeliverySettings
-from tasks.deliver import REGION, deliver_round, plan_letters
-from tasks.figures import FIGURES
-from tasks.ledger import Ledger
-from tasks.transport import OutboxTransport, SmtpTransport
+from tasks.delivery.ledger import Ledger
+from tasks.delivery.letters import plan_letters
+from tasks.delivery.rounds import deliver_round
+from tasks.delivery.transport import OutboxTransport, SmtpTransport
+from tasks.evaluation.figures import FIGURES
 from tests.smtp_server import PASSWORD, SmtpServer
 
 P = Period.parse("2026-W47")

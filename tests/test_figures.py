@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from nashra.periods import Period
-from tasks.figures import directorate_figures, region_figures, with_pass_flag
-from tasks.ranking import rank, rank_change
+from tasks.evaluation.figures import directorate_figures, region_figures, with_pass_flag
+from tasks.evaluation.ranking import rank, rank_change
 
 P = Period.parse("2026-W47")
 PASSING = {"MO-100": 700, "MO-200": 700, "MO-300": 700}

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from nashra.paths import RAW_DIR
-from tasks.read import read_table
+from tasks.intake.read import read_table
 
 PERIOD = "2026-W47"
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -236,8 +236,8 @@ def test_each_page_says_what_it_should(run, rankings):
 def test_bulletin_pages_look_like_the_committed_previews(run):
     from PIL import ImageChops
 
+    from devtools.previews import PREVIEW_SCOPES, preview_name, rasterize
     from nashra.paths import PROJECT_ROOT
-    from nashra.previews import PREVIEW_SCOPES, preview_name, rasterize
 
     references = PROJECT_ROOT / "docs" / "img"
     for scope in PREVIEW_SCOPES:
@@ -312,7 +312,7 @@ def test_backfill_dry_run_describes_two_periods_without_writing(tmp_path):
     import subprocess
     import sys
 
-    from tasks.ledger import Ledger
+    from tasks.delivery.ledger import Ledger
     from tests.test_ledger_trust import an_entry
 
     out, state = tmp_path / "reports", tmp_path / "state"

@@ -12,10 +12,11 @@ import pytest
 
 from nashra.periods import Period
 from nashra.settings import InputLimits
-from tasks.evaluate import assemble_period, evaluate_period, scan_folders
-from tasks.outputs import people_csv, write_quarantine
-from tasks.read import UnreadableFile, read_table
-from tasks.receipts import plan_receipts
+from tasks.delivery.receipts import plan_receipts
+from tasks.evaluation.period import assemble_period, evaluate_period
+from tasks.intake.discover import scan_folders
+from tasks.intake.read import UnreadableFile, read_table
+from tasks.outputs.tables import people_csv, write_quarantine
 from tests.conftest import EXAM_HEADER, LEDGER_HEADER, write_csv, write_xlsx
 
 P = Period.parse("2026-W47")
@@ -38,7 +39,7 @@ def test_a_symlink_is_rejected_unread_and_never_copied(tmp_path, reference):
     (raw / "2026-W47" / "SEF").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
 
     folders = scan_folders(raw, P, reference.codes)
-    current = evaluate_period(raw, reference, P, folders)
+    current = evaluate_period(reference, P, folders)
     fes = current.directorates["FES"].sources["exam_results"]
     [rejected] = [i for i in fes.inputs if i.status == "rejected"]
     assert "lien symbolique" in rejected.error and rejected.sha256 is None
@@ -54,7 +55,7 @@ def test_a_fifo_is_rejected_without_being_opened(tmp_path, reference):
     raw = tmp_path / "raw"
     write_csv(raw / "2026-W47" / "FES" / "voucher_ledger.csv", [LEDGER_HEADER, VOUCHER])
     os.mkfifo(raw / "2026-W47" / "FES" / "exam_results.csv")  # opening it would wait forever
-    current = evaluate_period(raw, reference, P, scan_folders(raw, P, reference.codes))
+    current = evaluate_period(reference, P, scan_folders(raw, P, reference.codes))
     fes = current.directorates["FES"].sources["exam_results"]
     assert fes.inputs[0].status == "rejected" and "fichier ordinaire" in fes.inputs[0].error
 
@@ -86,7 +87,7 @@ def test_a_quarantined_formula_is_neutralised_and_the_receipt_says_so(tmp_path, 
     raw = tmp_path / "raw"
     bad = ["=1+1", "", "MO-200", "27/09/2026", "850", "oui", "VCH000002"]
     both_files(raw, "2026-W47", "FES", exams=(EXAM, bad))
-    current = evaluate_period(raw, reference, P, scan_folders(raw, P, reference.codes))
+    current = evaluate_period(reference, P, scan_folders(raw, P, reference.codes))
     quarantine = tmp_path / "quarantine"
     write_quarantine(quarantine, list(current.directorates.values()))
     text = (quarantine / "FES_exam_results.csv").read_text(encoding="utf-8-sig")
@@ -146,7 +147,7 @@ def test_a_file_that_lost_most_of_its_rows_makes_its_directorate_provisional(tmp
         both_files(raw, "2026-W46", code, exams=many)
         both_files(raw, "2026-W47", code, exams=many if code != "IFR" else ())
     folders = scan_folders(raw, P, reference.codes)
-    current = evaluate_period(raw, reference, P, folders)
+    current = evaluate_period(reference, P, folders)
     table = current.table
     assert table.loc["IFR", "data_status"] == "received"
     assert table.loc["IFR", "provisional"] == "E2" and pd.isna(table.loc["IFR", "rank"])

@@ -3,9 +3,9 @@
 import pandas as pd
 
 from nashra.periods import Period
-from tasks.discover import scan_period
-from tasks.evaluate import evaluate_period, scan_folders
-from tasks.outputs import write_quarantine
+from tasks.evaluation.period import evaluate_period
+from tasks.intake.discover import scan_folders, scan_period
+from tasks.outputs.tables import write_quarantine
 from tests.conftest import EXAM_HEADER, LEDGER_HEADER, write_csv
 
 P = Period.parse("2026-W47")
@@ -48,7 +48,7 @@ def test_received_carried_and_missing(tmp_path, reference):
     drop(tmp_path, "2026-W47", "FES", "voucher_ledger")
     drop(tmp_path, "2026-W46", "MEK", "voucher_ledger", header=["voucher_code", "status"], rows=[])  # rejected
     drop(tmp_path, "2026-W47", "IFR", "exam_results")  # never a ledger: missing
-    result = evaluate_period(tmp_path, reference, P, scan_folders(tmp_path, P, reference.codes))
+    result = evaluate_period(reference, P, scan_folders(tmp_path, P, reference.codes))
     table = result.table
     assert table.loc["FES", ["data_status", "data_period"]].tolist() == ["received", "2026-W47"]
     assert table.loc["MEK", ["data_status", "data_period"]].tolist() == ["carried", "2026-W45"]
@@ -74,17 +74,17 @@ def test_carried_data_is_evaluated_as_of_the_run_period(tmp_path, reference):
     late = ["2345678", "", "MO-200", "20/11/2026", "850", "oui", "VCH000002"]  # after W46's Sunday
     drop(tmp_path, "2026-W46", "FES", "exam_results", rows=[EXAM, late])
     drop(tmp_path, "2026-W46", "FES", "voucher_ledger")
-    result = evaluate_period(tmp_path, reference, P, scan_folders(tmp_path, P, reference.codes))
+    result = evaluate_period(reference, P, scan_folders(tmp_path, P, reference.codes))
     assert result.table.loc["FES", "exams_taken"] == 2  # as of 22/11 the late row is valid
     assert result.table.loc["FES", "exams_taken_week"] == 1
-    before = evaluate_period(tmp_path, reference, P.previous(), scan_folders(tmp_path, P, reference.codes))
+    before = evaluate_period(reference, P.previous(), scan_folders(tmp_path, P, reference.codes))
     assert before.table.loc["FES", "exams_taken"] == 1  # as of 15/11 it is quarantined
 
 
 def test_a_run_never_reads_drops_of_a_later_period(tmp_path, reference):
     drop(tmp_path, "2026-W48", "FES", "exam_results")
     drop(tmp_path, "2026-W48", "FES", "voucher_ledger")
-    result = evaluate_period(tmp_path, reference, P, scan_folders(tmp_path, P, reference.codes))
+    result = evaluate_period(reference, P, scan_folders(tmp_path, P, reference.codes))
     assert result.table.loc["FES", "data_status"] == "missing"
 
 
@@ -95,7 +95,7 @@ def test_a_file_gone_since_the_scan_is_rejected_with_a_reason_and_the_earlier_on
     moved = drop(tmp_path, "2026-W47", "FES", "exam_results")
     folders = scan_folders(tmp_path, P, reference.codes)
     moved.unlink()  # someone replaces the file on the shared drive while the run reads the others
-    fes = evaluate_period(tmp_path, reference, P, folders).directorates["FES"]
+    fes = evaluate_period(reference, P, folders).directorates["FES"]
     assert fes.data_status == "carried"
     [rejected, carried] = fes.sources["exam_results"].inputs
     assert rejected.status == "rejected" and rejected.sha256 is None

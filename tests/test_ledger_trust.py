@@ -13,11 +13,12 @@ import time
 import pytest
 
 from nashra.periods import Period
+from nashra.reference import REGION
 from nashra.settings import DeliverySettings
-from tasks.deliver import REGION, deliver_round, delivery_records
-from tasks.ledger import Entry, Ledger, LedgerError
-from tasks.ledger_check import check_ledger
-from tasks.transport import SmtpTransport
+from tasks.delivery.ledger import Entry, Ledger, LedgerError
+from tasks.delivery.ledger_check import check_ledger
+from tasks.delivery.rounds import deliver_round, delivery_records
+from tasks.delivery.transport import OutboxTransport, SmtpTransport
 from tests.smtp_server import SmtpServer
 from tests.test_delivery import letters_for, ranking
 
@@ -163,7 +164,7 @@ def test_an_emptied_ledger_stops_delivery_until_rebuilt_from_the_manifests(tmp_p
     ledger = Ledger(state / "deliveries.sqlite")
     letters = letters_for(reference, pdfs, ranking())
     deliver_round(P, ledger, None, letters)
-    deliver_round(P, ledger, __import__("tasks.transport").transport.OutboxTransport(out / "outbox"), [])
+    deliver_round(P, ledger, OutboxTransport(out / "outbox"), [])
     write_manifest(out, str(P), delivery_records(ledger, P))
     (state / "deliveries.sqlite").write_bytes(b"")  # truncated to 0 bytes
 

@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from nashra.reaper import descendants
-from tasks.cleanup import remove_leftovers
+from nashra.cli.guard import descendants
+from tasks.files import remove_leftovers
 
 
 def dead_pid() -> int:
@@ -89,7 +89,7 @@ DETERMINISM = """
 import sys, time
 import weasyprint.pdf.fonts as fonts
 fonts.harfbuzz_subset = None  # as on a machine without libharfbuzz-subset0: fontTools subsets
-from tasks.render import html_to_pdf
+from tasks.bulletins.render import html_to_pdf
 html = '<html><body><p>نشرة Bulletin 2026-W47</p></body></html>'
 first = html_to_pdf(html)
 time.sleep(1.2)

@@ -4,15 +4,16 @@ makes a directorate provisional and unranked while the others keep their ranks."
 import pandas as pd
 import pytest
 
+from devtools.sample_data import generate
 from nashra.periods import Period
-from nashra.sample_data import generate
 from schemas.quality import ERROR, PERIOD_CHECKS, TREND_CHECKS, validate_facts
-from tasks.bulletin_context import RunView
-from tasks.bulletins import bulletin_html
-from tasks.evaluate import assemble_period, evaluate_period, scan_folders
-from tasks.history import earlier_periods
-from tasks.outputs import ranking_frame
-from tasks.quality import trend_facts
+from tasks.bulletins.context import RunView
+from tasks.bulletins.pages import bulletin_html
+from tasks.evaluation.history import earlier_periods
+from tasks.evaluation.period import assemble_period, evaluate_period
+from tasks.evaluation.quality import trend_facts
+from tasks.evaluation.ranking import ranking_frame
+from tasks.intake.discover import scan_folders
 from tests.conftest import EXAM_HEADER, LEDGER_HEADER, write_csv
 
 P = Period.parse("2026-W47")
@@ -21,10 +22,8 @@ P = Period.parse("2026-W47")
 def test_the_clean_sample_raises_no_finding(tmp_path, reference):
     generate(tmp_path, P, clean=True)
     folders = scan_folders(tmp_path, P, reference.codes)
-    history = {
-        q: evaluate_period(tmp_path, reference, q, folders).table for q in earlier_periods(P, reference.start_date)
-    }
-    current = evaluate_period(tmp_path, reference, P, folders)
+    history = {q: evaluate_period(reference, q, folders).table for q in earlier_periods(P, reference.start_date)}
+    current = evaluate_period(reference, P, folders)
     result = assemble_period(current.directorates, reference, P, history)
     assert result.findings == []
     assert result.table["rank"].notna().all()
@@ -92,7 +91,7 @@ def test_an_error_makes_a_directorate_provisional_and_unranked(tmp_path, referen
         write_csv(tmp_path / "2026-W47" / code / "exam_results.csv", [EXAM_HEADER, *rows])
         write_csv(tmp_path / "2026-W47" / code / "voucher_ledger.csv", [LEDGER_HEADER, VOUCHER])
     folders = scan_folders(tmp_path, P, reference.codes)
-    current = evaluate_period(tmp_path, reference, P, folders)
+    current = evaluate_period(reference, P, folders)
     table = current.table
     assert table.loc["MEK", "provisional"] == "E1" and pd.isna(table.loc["MEK", "rank"])
     assert sorted(table["rank"].dropna().tolist()) == [1, 2]

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tasks.read import UnreadableFile, read_table
+from tasks.intake.read import UnreadableFile, read_table
 from tests.conftest import write_csv, write_xlsx
 
 ARABIC = [

@@ -1,8 +1,9 @@
 """Issue 3: the submission register: expected, received, accepted, rejected, carried, missing, resubmitted."""
 
 from nashra.periods import Period
-from tasks.evaluate import evaluate_period, scan_folders
-from tasks.register import register_counts, submission_register
+from tasks.evaluation.period import evaluate_period
+from tasks.intake.discover import scan_folders
+from tasks.outputs.register import register_counts, submission_register
 from tests.conftest import EXAM_HEADER, LEDGER_HEADER, write_csv
 
 P = Period.parse("2026-W47")
@@ -12,7 +13,7 @@ VOUCHER = ["VCH000001", "01/09/2026", "31/12/2026", "consommé", "27/09/2026", "
 
 def register(raw, reference, state):
     folders = scan_folders(raw, P, reference.codes)
-    result = evaluate_period(raw, reference, P, folders)
+    result = evaluate_period(reference, P, folders)
     rows = submission_register(result.directorates, folders[0], state)
     return {(r["directorate"], r["source"]): r for r in rows}, rows
 

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from tasks.read import read_table
-from tasks.validate import validate_table
+from tasks.intake.read import read_table
+from tasks.intake.validate import validate_table
 from tests.conftest import EXAM_HEADER, LEDGER_HEADER, write_csv, write_xlsx
 
 GOOD_EXAM = {

@@ -4,12 +4,11 @@ import hashlib
 
 import pytest
 
+from devtools.sample_data import generate
 from nashra.paths import RAW_DIR
 from nashra.periods import Period
-from nashra.sample_data import generate
-from tasks.evaluate import rule_context
-from tasks.read import UnreadableFile, read_table
-from tasks.validate import validate_table
+from tasks.intake.read import UnreadableFile, read_table
+from tasks.intake.validate import rule_context, validate_table
 
 FILES = sorted(p for p in RAW_DIR.rglob("*") if p.suffix in (".csv", ".xlsx"))
 

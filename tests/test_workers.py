@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tasks.workers import Job, WorkerDied, default_workers, run_all, worker_pool
+from flows.workers import Job, WorkerDied, default_workers, run_all, worker_pool
 
 
 def square_with_pid(n: int) -> tuple[int, int]:

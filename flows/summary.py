@@ -1,0 +1,90 @@
+"""What a run tells people when it ends: its summary (for the CLI), its Prefect artifacts
+(`run-<period>`, `submissions-<period>`), and whether it failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from prefect.artifacts import create_table_artifact
+from prefect.states import Failed, State
+
+from nashra.periods import Period
+from tasks.outputs.register import register_counts
+
+# Statuses a run that was asked to deliver must not leave behind unnoticed (exit 1, flow Failed).
+UNDELIVERED = ("pending", "failed", "held", "in_doubt", "unconfirmed", "refused")
+NOTHING_ARRIVED = (
+    "لم يصل أي ملف لهذه الفترة: أُعدّت النشرات وعُلّق إرسالها إلى أن يقرر المركز ذلك "
+    "/ Aucun fichier reçu pour cette période : les bulletins sont prêts, leur envoi est suspendu "
+    "jusqu'à décision du centre (nashra deliver --period {period} --release)"
+)
+
+
+@dataclass
+class RunSummary:
+    period: str
+    out_dir: str
+    rows: list[dict]  # per directorate: code, status, rows accepted/quarantined, rank
+    bulletins: int
+    deliveries: dict[str, int]
+    errors: list[str]
+    undelivered: list[str] = field(default_factory=list)
+    channel: str = "none"
+    held: bool = False  # nothing arrived for the period: its messages wait for `deliver --release`
+
+
+def undelivered(deliveries: list[dict], channel: str) -> list[str]:
+    """One line per message left unsent; with channel `none` pending messages are expected."""
+    return [
+        f"{d['kind']} to {d['recipient']}: {d['status']}" + (f" ({d['error']})" if d["error"] else "")
+        for d in deliveries
+        if d["status"] in UNDELIVERED and (channel != "none" or d["status"] != "pending")
+    ]
+
+
+def publish_register(period: Period, register: list[dict]) -> None:
+    """The submission register as a Prefect table artifact, one key per period."""
+    counts = register_counts(register)
+    create_table_artifact(
+        key=f"submissions-{str(period).lower()}",
+        table=[
+            {k: r[k] for k in ("directorate", "source", "received", "outcome", "used_period", "replaced")}
+            for r in register
+        ],
+        description=f"Submissions {period}: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+    )
+
+
+def publish_summary(summary: RunSummary, ranking: pd.DataFrame) -> None:
+    """The run's ranking and deliveries as a Prefect table artifact, one key per period."""
+    rows = [
+        {
+            "rank": None if pd.isna(r.rank) else int(r.rank),
+            "directorate": r.directorate_code,
+            "status": r.data_status,
+            "score": None if pd.isna(r.score) else round(float(r.score), 2),
+            "provisional": r.provisional,
+        }
+        for r in ranking.itertuples()
+    ]
+    deliveries = ", ".join(f"{n} {s}" for s, n in summary.deliveries.items()) or "none"
+    held = "\n\n" + NOTHING_ARRIVED.format(period=summary.period) if summary.held else ""
+    create_table_artifact(
+        key=f"run-{summary.period.lower()}",
+        table=rows,
+        description=f"Nashra {summary.period}: {summary.bulletins} bulletins; deliveries: {deliveries}; "
+        f"errors: {len(summary.errors)}; undelivered: {len(summary.undelivered)}{held}",
+    )
+
+
+def final_state(summary: RunSummary) -> RunSummary | State:
+    """Failed when something failed, stays unsent or is held (the bulletins are written anyway)."""
+    if not (summary.undelivered or summary.errors):
+        return summary
+    reason = (
+        NOTHING_ARRIVED.format(period=summary.period)
+        if summary.held
+        else f"{len(summary.undelivered)} message(s) not delivered: they stay pending"
+    )
+    return Failed(message=f"{reason}; {len(summary.errors)} error(s)", data=summary)

@@ -1,0 +1,162 @@
+"""`nashra`: the command line. Settings are resolved here, at the edge, and passed in; errors a
+person can fix are one line (exit 2), an unexpected one is one line naming its log (exit 3):
+never a traceback (exit statuses in nashra/commands/__init__.py)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nashra import __version__
+from nashra.cli.common import CommandError, fail, internal_error
+from nashra.paths import PROJECT_ROOT, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
+from nashra.settings import CHANNELS, SENDING_CHANNELS
+from schemas.headers import SOURCES
+
+HELP = argparse.ArgumentDefaultsHelpFormatter
+FOLDER_HELP = {
+    "raw-dir": "the weekly drops, <period>/<CODE>/<source>.csv|xlsx",
+    "reference-dir": "directorates, exams, targets, programme, recipients",
+    "out-dir": "where each period's reports are written",
+    "state-dir": "the delivery ledger, caches and error logs",
+}
+
+
+class Parser(argparse.ArgumentParser):
+    """A wrong call is one line (the usage stays in --help), exit 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _folders(command: argparse.ArgumentParser, *names: str) -> None:
+    defaults = {"raw-dir": RAW_DIR, "reference-dir": REFERENCE_DIR, "out-dir": REPORTS_DIR, "state-dir": STATE_DIR}
+    for name in names:
+        command.add_argument(f"--{name}", type=Path, default=defaults[name], help=FOLDER_HELP[name])
+
+
+def parser() -> argparse.ArgumentParser:
+    root = Parser(prog="nashra", description="Bulletins hebdomadaires MOS — AREF Fès-Meknès")
+    root.add_argument("--version", action="version", version=f"nashra {__version__}")
+    commands = root.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    run = commands.add_parser("run", help="run the weekly flow for one period", formatter_class=HELP)
+    run.add_argument("--period", help="ISO week, e.g. 2026-W47 (default: the last complete week)")
+    _folders(run, "raw-dir", "reference-dir", "out-dir", "state-dir")
+    run.add_argument(
+        "--deliver",
+        choices=CHANNELS,
+        default="auto",
+        help="auto: the week just ended is delivered (by NASHRA_DELIVERY), a past period is not",
+    )
+    run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
+
+    check = commands.add_parser(
+        "check", help="check one file before sending it (Arabic and French)", formatter_class=HELP
+    )
+    check.add_argument("file", type=Path)
+    check.add_argument("--source", choices=list(SOURCES))
+    check.add_argument("--directorate", help="the directorate code the file is for")
+    check.add_argument("--period", help="ISO week the file is for (default: the last complete week)")
+    _folders(check, "reference-dir")
+
+    deliver = commands.add_parser("deliver", help="send what is waiting for a period", formatter_class=HELP)
+    deliver.add_argument("--period", help="ISO week (default: the last complete week)")
+    deliver.add_argument("--channel", choices=SENDING_CHANNELS, default="outbox")
+    deliver.add_argument("--release", action="store_true", help="send the messages held because nothing arrived")
+    deliver.add_argument("--retry-refused", action="store_true", help="send again what the server refused (5xx)")
+    _folders(deliver, "out-dir", "state-dir")
+
+    deliveries = commands.add_parser("deliveries", help="the delivery ledger of a period", formatter_class=HELP)
+    deliveries.add_argument("--period", help="ISO week (default: the last complete week)")
+    _folders(deliveries, "state-dir")
+
+    ledger = commands.add_parser("ledger", help="the delivery ledger itself", formatter_class=HELP)
+    ledger.add_argument("action", choices=["rebuild"], help="rebuild: restore what was sent from the manifests")
+    _folders(ledger, "out-dir", "state-dir")
+
+    commands.add_parser("serve", help="serve the weekly schedule on a Prefect server (PREFECT_API_URL)")
+
+    backfill = commands.add_parser(
+        "backfill", help="run periods in order, or describe them with --dry-run", formatter_class=HELP
+    )
+    backfill.add_argument("--from", dest="start", required=True)
+    backfill.add_argument("--to", dest="end", required=True)
+    backfill.add_argument("--dry-run", action="store_true")
+    backfill.add_argument("--deliver", choices=CHANNELS, default="none")
+    backfill.add_argument("--verbose", action="store_true")
+    _folders(backfill, "raw-dir", "reference-dir", "out-dir", "state-dir")
+
+    previews = commands.add_parser(
+        "previews", help="PNG previews of a run's bulletins (docs and visual tests)", formatter_class=HELP
+    )
+    previews.add_argument("--period", default="2026-W47")
+    _folders(previews, "out-dir")
+    previews.add_argument("--to", type=Path, default=PROJECT_ROOT / "docs" / "img")
+
+    sample = commands.add_parser("sample-data", help="write the deterministic sample drops", formatter_class=HELP)
+    sample.add_argument("--out", type=Path, default=RAW_DIR)
+    sample.add_argument("--last", default="2026-W47")
+    sample.add_argument("--weeks", type=int, default=6)
+    sample.add_argument("--seed", type=int, default=2026)
+    sample.add_argument("--clean", action="store_true", help="no faulty rows or drops")
+    return root
+
+
+def _previews(args) -> int:
+    from devtools.previews import write_previews
+
+    bulletins = args.out_dir / args.period / "bulletins"
+    if not bulletins.is_dir():
+        raise CommandError(f"no bulletins in {bulletins}: run `nashra run --period {args.period}` first")
+    for path in write_previews(bulletins, args.to, args.period):
+        print(path)
+    return 0
+
+
+def _sample(args) -> int:
+    from devtools.sample_data import generate
+    from nashra.cli.common import period_or_last
+
+    last = period_or_last(args.last, ended=False)
+    files = generate(args.out, last, weeks=args.weeks, seed=args.seed, clean=args.clean)
+    print(f"{len(files)} files written under {args.out}")
+    return 0
+
+
+def _handler(command: str):
+    from nashra.cli import check, deliver, run, schedule
+
+    return {
+        "run": run.run,
+        "check": check.check,
+        "deliver": deliver.deliver,
+        "deliveries": deliver.deliveries,
+        "ledger": deliver.rebuild,
+        "serve": schedule.serve,
+        "backfill": schedule.backfill,
+        "previews": _previews,
+        "sample-data": _sample,
+    }[command]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command in ("run", "backfill"):
+        from nashra.cli.guard import start_guard
+
+        start_guard()  # a killed run leaves no process behind
+    try:
+        return _handler(args.command)(args)
+    except CommandError as error:
+        return fail(str(error))
+    except KeyboardInterrupt:
+        fail("interrupted")
+        return 130
+    except Exception as error:  # one line and a log file, never a traceback on the terminal
+        return internal_error(error, getattr(args, "state_dir", STATE_DIR) / "logs")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+from nashra.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""A small guard process beside each `nashra run`: when the run's process is gone (killed with
+`kill -9`, out of memory), it stops every process the run had started -- Prefect's temporary
+server, worker processes, the resource tracker -- within a few seconds.
+
+Run as `python -m nashra.cli.guard PID`; it watches PID's descendants twice a second and, once PID
+is gone, sends them SIGTERM, then SIGKILL to those still there. Linux only (it reads /proc);
+elsewhere it exits at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+POLL_SECONDS = 0.5
+GRACE_SECONDS = 2.0
+
+
+def _process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, start time) of every process we can see."""
+    table = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        table[int(stat.parent.name)] = (int(fields[1]), fields[19])
+    return table
+
+
+def descendants(root: int) -> dict[int, str]:
+    """pid -> start time of every process below `root`."""
+    children: dict[int, list[int]] = {}
+    table = _process_table()
+    for pid, (parent, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    found, todo = {}, [root]
+    while todo:
+        for pid in children.get(todo.pop(), []):
+            found[pid] = table[pid][1]
+            todo.append(pid)
+    return found
+
+
+def _same_process(pid: int, start: str) -> bool:
+    """Still the process we saw (a pid may be reused once it is gone)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    fields = text[text.rindex(")") + 2 :].split()
+    return fields[19] == start and fields[0] != "Z"
+
+
+def guard(parent: int) -> None:
+    """Watch `parent`; when it is gone, stop what it had started."""
+    start = _process_table().get(parent, (0, ""))[1]
+    known: dict[int, str] = {}
+    while _same_process(parent, start):
+        known = {pid: when for pid, when in descendants(parent).items() if pid != os.getpid()}
+        time.sleep(POLL_SECONDS)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        left = {pid: when for pid, when in known.items() if _same_process(pid, when)}
+        for pid in left:
+            with contextlib.suppress(OSError):
+                os.kill(pid, sig)
+        if not left:
+            return
+        time.sleep(GRACE_SECONDS)
+
+
+def start_guard() -> None:
+    """Start the guard of this process (no-op where /proc is not there)."""
+    if not Path("/proc/self/stat").exists():
+        return
+    subprocess.Popen(
+        [sys.executable, "-m", "nashra.cli.guard", str(os.getpid())],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a Ctrl-C on the terminal stops the run, not its guard
+    )
+
+
+if __name__ == "__main__":
+    guard(int(sys.argv[1]))

@@ -1,0 +1,63 @@
+"""A directorate's standing, fairly stated (issue 4): what the bulletins add to the spec's figures.
+
+Nothing here changes a figure or a rank; it puts them in context for the reader.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from tasks.evaluation.figures import RATES, expiring_within_30_days
+
+SMALL_NUMBERS = 20  # a rate resting on fewer exams than this is flagged as fragile
+
+
+def expected_progress(as_of: date, start: date, deadline: date) -> float:
+    """The share of the target a directorate on a straight line to the phase deadline has reached by now."""
+    span = (deadline - start).days
+    return min(1.0, max(0.0, (as_of - start).days / span)) if span > 0 else 1.0
+
+
+def on_track(target_progress: float | None, expected: float) -> bool | None:
+    return None if target_progress is None or pd.isna(target_progress) else target_progress >= expected
+
+
+def distance_to_next_rank(ranking: pd.DataFrame, code: str) -> float | None:
+    """Score points between a ranked directorate and the one just above it (None for the first)."""
+    ranked = ranking.dropna(subset=["rank"]).set_index("directorate_code")
+    if code not in ranked.index or ranked.at[code, "rank"] == 1:
+        return None
+    above = ranked[ranked["rank"] == ranked.at[code, "rank"] - 1]
+    return float(above["score"].iloc[0] - ranked.at[code, "score"])
+
+
+def regional_median(ranking: pd.DataFrame) -> dict[str, float]:
+    """Median of each rate over the directorates with figures: a typical directorate, not the total."""
+    present = ranking[ranking["data_status"] != "missing"]
+    return {rate: float(present[rate].median()) for rate in RATES} if len(present) else {}
+
+
+def expiring_by_establishment(ledger: pd.DataFrame | None, exams: pd.DataFrame | None, as_of: date) -> list[dict]:
+    """Vouchers expiring within 30 days, counted by the establishment of the candidate they are assigned to."""
+    if ledger is None or ledger.empty:
+        return []
+    soon = ledger[expiring_within_30_days(ledger, pd.Timestamp(as_of))]
+    if soon.empty:
+        return []
+    where = pd.Series(dtype=object)
+    if exams is not None and not exams.empty and exams["establishment"].notna().any():
+        known = exams.dropna(subset=["establishment"]).sort_values("exam_date")
+        where = known.groupby("candidate_id")["establishment"].last()
+    place = soon["candidate_id"].map(where)
+    grouped = (
+        soon.assign(place=place)
+        .groupby("place", dropna=False)
+        .agg(vouchers=("voucher_code", "size"), first_expiry=("expires_on", "min"))
+    )
+    rows = [
+        {"establishment": None if pd.isna(p) else p, "vouchers": int(r.vouchers), "first_expiry": r.first_expiry.date()}
+        for p, r in grouped.iterrows()
+    ]
+    return sorted(rows, key=lambda r: (r["establishment"] is None, -r["vouchers"], str(r["establishment"])))

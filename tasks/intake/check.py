@@ -1,0 +1,109 @@
+"""`nashra check`: what a directorate's staff run on a file before sending it.
+
+The same reading and row contracts as the weekly run, on one file, told in Arabic and French:
+would it be accepted, how many rows would be set aside, why, where, and how to fix them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nashra.periods import Period
+from nashra.reference import Reference
+from schemas import labels
+from schemas.headers import SOURCES
+from tasks.intake.read import UnreadableFile, read_table
+from tasks.intake.validate import rule_context, validate_table
+
+ROWS_LISTED = 12
+
+
+@dataclass
+class Reason:
+    key: str
+    count: int
+    rows: list[int]
+    example: str  # the first row's full message, with its cell
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    source: str
+    period: Period
+    usable: bool
+    error: str | None = None
+    error_ar: str | None = None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def guess_source(path: Path) -> str | None:
+    stem = path.stem.lower()
+    return stem if stem in SOURCES else None
+
+
+def check_file(path: Path, source: str, period: Period, reference: Reference) -> CheckReport:
+    """Read and check one file as the weekly run would for `period`."""
+    report = CheckReport(Path(path), source, period, usable=False)
+    try:
+        raw = read_table(path, source)
+    except UnreadableFile as error:  # any file, however broken, gets an answer and no traceback
+        report.error, report.error_ar = str(error), error.arabic
+        return report
+    try:
+        table = validate_table(raw, source, rule_context(reference, period))
+    except Exception as error:  # a defect of ours: still an answer, and the weekly run would say the same
+        report.error = f"erreur interne en contrôlant le fichier : {type(error).__name__}: {error}"
+        return report
+    report.usable = True
+    report.rows_read, report.rows_accepted = table.rows_read, table.rows_accepted
+    report.rows_quarantined, report.rows_duplicate = table.rows_quarantined, table.rows_duplicate
+    reasons_by_row = table.quarantine.set_index("row")["reasons"]
+    for key, count in sorted(table.reason_counts.items(), key=lambda item: (-item[1], item[0])):
+        rows = table.reason_rows[key]
+        column = key.split(".")[0]
+        messages = [m for m in reasons_by_row[rows[0]].split(" | ") if m.startswith(column)]
+        report.reasons.append(Reason(key, count, rows[:ROWS_LISTED], messages[0] if messages else ""))
+    return report
+
+
+def render_report(report: CheckReport) -> str:
+    """The report as plain text, Arabic first, French after."""
+    lines = [f"{report.path.name} — {report.source} — {report.period} ({report.period.as_of:%d/%m/%Y})", ""]
+    if not report.usable:
+        lines += [
+            "✗ سيرفض هذا الملف بأكمله.",
+            f"  {report.error_ar or 'تعذرت قراءة الملف'}",
+            "✗ Ce fichier serait rejeté en entier.",
+            f"  {report.error}",
+        ]
+        return "\n".join(lines)
+    lines += [
+        "✓ سيقبل هذا الملف." if not report.rows_quarantined else "✓ سيقبل هذا الملف، مع عزل بعض الأسطر.",
+        "✓ Ce fichier serait accepté."
+        if not report.rows_quarantined
+        else "✓ Ce fichier serait accepté, avec des lignes mises en quarantaine.",
+        "",
+        f"أسطر مقروءة / lignes lues : {report.rows_read}",
+        f"أسطر مقبولة / lignes acceptées : {report.rows_accepted}",
+        f"أسطر معزولة / lignes en quarantaine : {report.rows_quarantined}",
+        f"أسطر مكررة / doublons identiques : {report.rows_duplicate}",
+    ]
+    for reason in report.reasons:
+        label_ar, label_fr = labels.reason(reason.key)
+        fix_ar, fix_fr = labels.fix(reason.key)
+        more = "…" if reason.count > len(reason.rows) else ""
+        lines += [
+            "",
+            f"• {label_ar} — {label_fr} : {reason.count}",
+            f"  الأسطر / lignes : {', '.join(map(str, reason.rows))}{more}",
+            f"  مثال / exemple : {reason.example}",
+            f"  الحل : {fix_ar}",
+            f"  Correction : {fix_fr}",
+        ]
+    return "\n".join(lines)

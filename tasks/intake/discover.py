@@ -1,0 +1,124 @@
+"""What was sent (SPEC §2): the drops of a period folder, and what is ignored there and why."""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nashra.periods import PERIOD_PATTERN, Period
+from schemas.headers import SOURCES
+
+EXTENSIONS = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class Drop:
+    """One file of one source, sent by one directorate for one period."""
+
+    period: Period
+    directorate: str
+    source: str
+    path: Path
+    refusal: tuple[str, str] | None = None  # (French, Arabic) why it is rejected unread
+
+
+NOT_REGULAR = (
+    "ce n'est pas un fichier ordinaire déposé dans le dossier (lien symbolique, périphérique ou tube) : "
+    "il n'a été ni lu ni copié ; déposer le fichier lui-même",
+    "هذا ليس ملفا عاديا داخل المجلد (رابط رمزي أو جهاز أو أنبوب): لم يقرأ ولم ينسخ؛ ضع الملف نفسه",
+)
+
+
+def not_regular(path: Path) -> bool:
+    """A symlink, device, FIFO or socket: never opened, so nothing outside the raw folder is read."""
+    try:
+        return not stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return True
+
+
+@dataclass
+class PeriodFolder:
+    period: Period
+    drops: dict[tuple[str, str], Drop] = field(default_factory=dict)  # (code, source) -> drop
+    ignored: list[dict[str, str]] = field(default_factory=list)  # path, reason
+
+    def ignore(self, path: Path, reason: str, directorate: str | None = None, source: str | None = None) -> None:
+        self.ignored.append({"path": str(path), "reason": reason, "directorate": directorate, "source": source})
+
+
+def scan_period(raw_dir: Path, period: Period, codes: list[str]) -> PeriodFolder:
+    """The drops under `raw_dir/<period>/`; anything else there is listed as ignored."""
+    folder = PeriodFolder(period)
+    root = Path(raw_dir) / str(period)
+    if root.is_symlink():
+        folder.ignore(root, "lien symbolique : ni suivi ni lu (déposer un vrai dossier)")
+        return folder
+    if not root.is_dir():
+        return folder
+    seen: set[str] = set()
+    for entry in sorted(root.iterdir()):
+        code = entry.name.upper()
+        if entry.is_symlink():
+            folder.ignore(entry, "lien symbolique : ni suivi ni lu (déposer un vrai dossier)")
+        elif not entry.is_dir():
+            folder.ignore(entry, "fichier hors d'un dossier de direction (attendu : <CODE>/exam_results.csv …)")
+        elif code not in codes:
+            folder.ignore(entry, f"dossier inconnu « {entry.name} » : les codes sont {', '.join(codes)}")
+        elif code in seen:
+            folder.ignore(entry, f"second dossier pour {code} (les noms ne tiennent pas compte de la casse)")
+        else:
+            seen.add(code)
+            _scan_directorate(folder, entry, code)
+    return folder
+
+
+def _scan_directorate(folder: PeriodFolder, directory: Path, code: str) -> None:
+    found: dict[str, list[Path]] = {source: [] for source in SOURCES}
+    for entry in sorted(directory.iterdir()):
+        stem, suffix = entry.stem.lower(), entry.suffix.lower()
+        if stem in found and suffix in EXTENSIONS and not entry.is_dir():
+            found[stem].append(entry)
+        else:
+            folder.ignore(entry, "nom de fichier inconnu : attendu exam_results ou voucher_ledger, en .csv ou .xlsx")
+    for source, paths in found.items():
+        if len(paths) == 1:
+            refusal = NOT_REGULAR if not_regular(paths[0]) else None
+            folder.drops[(code, source)] = Drop(folder.period, code, source, paths[0], refusal)
+        elif len(paths) > 1:
+            for path in paths:
+                folder.ignore(
+                    path,
+                    f"{source} envoyé en plusieurs fichiers ({', '.join(p.name for p in paths)}) : "
+                    "n'en garder qu'un ; la source est traitée comme non envoyée",
+                    code,
+                    source,
+                )
+
+
+def earlier_periods(raw_dir: Path, period: Period) -> list[Period]:
+    """Periods before `period` that have a folder in `raw_dir`, newest first (for carry-over)."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        return []
+    found = set()
+    for entry in raw_dir.iterdir():
+        if entry.is_dir() and not entry.is_symlink() and PERIOD_PATTERN.match(entry.name):
+            try:
+                found.add(Period.parse(entry.name))
+            except ValueError:
+                continue  # a folder named like a week that does not exist
+    return sorted((p for p in found if p < period), reverse=True)
+
+
+def scan_folders(raw_dir, period: Period, codes: list[str]) -> list[PeriodFolder]:
+    """The period's folder, then every earlier one, newest first (carry-over looks in this order)."""
+    return [scan_period(raw_dir, p, codes) for p in [period, *earlier_periods(raw_dir, period)]]
+
+
+def folders_up_to(folders: list[PeriodFolder], period: Period) -> list[PeriodFolder]:
+    """The folders a run for `period` may read: its own (possibly empty) and the earlier ones."""
+    earlier = [f for f in folders if f.period < period]
+    own = next((f for f in folders if f.period == period), PeriodFolder(period))
+    return [own, *earlier]

@@ -1,0 +1,178 @@
+"""One directorate's data for a period (SPEC §2.4): each source from the period's own file when
+usable, else carried over from the newest usable earlier file; `data_status` and `data_period`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from nashra.periods import Period
+from schemas.contracts import RuleContext
+from schemas.headers import SOURCES
+from tasks.files import sha256_file
+from tasks.intake.discover import Drop, PeriodFolder
+from tasks.intake.read import UnreadableFile, read_table
+from tasks.intake.validate import ValidatedTable, validate_table
+
+RECEIVED, CARRIED, MISSING = "received", "carried", "missing"
+
+
+@dataclass
+class InputRecord:
+    """One file looked at, as listed in the manifest's `inputs`."""
+
+    directorate: str
+    source: str
+    data_period: str | None
+    path: str | None
+    sha256: str | None
+    status: str  # accepted | carried | rejected | missing
+    rows_read: int | None = None
+    rows_accepted: int | None = None
+    rows_quarantined: int | None = None
+    rows_duplicate: int | None = None
+    error: str | None = None
+    rows_previous: int | None = None  # rows of the last accepted earlier file, for a period's own file
+
+
+@dataclass
+class SourceData:
+    """The file a directorate's figures use for one source, validated as of the run's period."""
+
+    source: str
+    table: ValidatedTable | None = None
+    drop: Drop | None = None
+    inputs: list[InputRecord] = field(default_factory=list)
+    rejected: list[tuple[Drop, str]] = field(default_factory=list)
+    rows_previous: int | None = None  # rows of the last accepted file before the period's own
+
+    @property
+    def usable(self) -> bool:
+        return self.table is not None
+
+    @property
+    def rows_lost_share(self) -> float:
+        """The share of the last accepted file's rows that the period's own file no longer has
+        (0 when it has as many or more, or when there is nothing to compare)."""
+        if self.table is None or not self.rows_previous:
+            return 0.0
+        return max(0.0, 1 - self.table.rows_read / self.rows_previous)
+
+    @property
+    def rows(self) -> pd.DataFrame | None:
+        return self.table.accepted if self.table is not None else None
+
+
+@dataclass
+class DirectorateData:
+    code: str
+    period: Period
+    sources: dict[str, SourceData]
+
+    @property
+    def data_status(self) -> str:
+        if not all(s.usable for s in self.sources.values()):
+            return MISSING
+        return RECEIVED if all(s.drop.period == self.period for s in self.sources.values()) else CARRIED
+
+    @property
+    def data_period(self) -> Period | None:
+        if self.data_status == MISSING:
+            return None
+        return min(s.drop.period for s in self.sources.values())
+
+    @property
+    def inputs(self) -> list[InputRecord]:
+        return [record for s in self.sources.values() for record in s.inputs]
+
+
+def _fingerprint(drop: Drop) -> str:
+    """The drop's sha256; a file gone or unreadable since its folder was scanned is UnreadableFile."""
+    try:
+        return sha256_file(drop.path)
+    except OSError as error:
+        raise UnreadableFile(
+            f"le fichier n'a pas pu être ouvert ({error.strerror}) : a-t-il été déplacé ou remplacé pendant "
+            "le traitement ? Relancer la période",
+            "تعذر فتح الملف: هل نُقل أو استُبدل أثناء المعالجة؟ أعد تشغيل الفترة",
+        ) from error
+
+
+def rows_of_last_accepted(code: str, source: str, folders: list[PeriodFolder]) -> int | None:
+    """Rows of the newest readable file of `source` among `folders` (earlier periods, newest
+    first): a cumulative snapshot is compared with it (SPEC §8, E2)."""
+    for folder in folders:
+        drop = folder.drops.get((code, source))
+        if drop is None or drop.refusal:
+            continue
+        try:
+            return len(read_table(drop.path, source).frame)
+        except UnreadableFile:
+            continue
+    return None
+
+
+def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleContext) -> SourceData:
+    """The newest usable file of `source` among `folders` (the run's period first)."""
+    period = folders[0].period
+    data = SourceData(source)
+    for folder in folders:
+        drop = folder.drops.get((code, source))
+        if drop is None:
+            continue
+        base = dict(directorate=code, source=source, data_period=str(drop.period), path=str(drop.path), sha256=None)
+        try:
+            if drop.refusal:  # not a regular file inside the raw folder: never opened
+                raise UnreadableFile(*drop.refusal)
+            base["sha256"] = _fingerprint(drop)
+            raw = read_table(drop.path, source)
+        except UnreadableFile as error:
+            data.inputs.append(InputRecord(**base, status="rejected", error=str(error)))
+            data.rejected.append((drop, str(error)))
+            continue
+        table = validate_table(raw, source, ctx)
+        status = "accepted" if drop.period == period else "carried"
+        if status == "accepted":
+            data.rows_previous = rows_of_last_accepted(code, source, [f for f in folders if f.period < period])
+        data.inputs.append(
+            InputRecord(
+                **base,
+                status=status,
+                rows_read=table.rows_read,
+                rows_accepted=table.rows_accepted,
+                rows_quarantined=table.rows_quarantined,
+                rows_duplicate=table.rows_duplicate,
+                rows_previous=data.rows_previous,
+            )
+        )
+        data.table, data.drop = table, drop
+        return data
+    data.inputs.append(InputRecord(code, source, None, None, None, "missing", error="aucun fichier utilisable reçu"))
+    return data
+
+
+def load_directorate(code: str, folders: list[PeriodFolder], ctx: RuleContext) -> DirectorateData:
+    """Both sources of one directorate for the period of `folders[0]`."""
+    return DirectorateData(
+        code, folders[0].period, {source: load_source(code, source, folders, ctx) for source in SOURCES}
+    )
+
+
+Loader = Callable[[list[str], list[PeriodFolder], RuleContext], dict[str, "DirectorateData"]]
+
+
+def load_directorates(codes: list[str], folders: list[PeriodFolder], ctx: RuleContext) -> dict[str, DirectorateData]:
+    """Every directorate of the period of `folders[0]`, one after the other."""
+    return {code: load_directorate(code, folders, ctx) for code in codes}
+
+
+def crashed_directorate(code: str, period: Period, error: BaseException) -> DirectorateData:
+    """A directorate whose reading crashed: `missing`, with the error in its inputs (the others go on)."""
+    sources = {}
+    for source in SOURCES:
+        record = InputRecord(code, source, None, None, None, MISSING, error=f"erreur interne : {error}")
+        sources[source] = SourceData(source, inputs=[record])
+    return DirectorateData(code, period, sources)

@@ -1,0 +1,85 @@
+"""The tables of SPEC §5, written atomically: rankings.csv and quarantine/, as people open them
+(SPEC §8: UTF-8 with a BOM, formulas neutralised)."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from pathlib import Path
+
+import pandas as pd
+
+from tasks.evaluation.figures import FIGURES, RATES
+from tasks.evaluation.ranking import RANKING_COLUMNS
+from tasks.files import write_atomic
+from tasks.intake.discover import not_regular
+from tasks.intake.ingest import DirectorateData
+
+FORMULA_START = r"^[=+\-@\t\r]"
+PLAIN_NUMBER = r"[+-]?\d+(?:[.,]\d+)?"
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) get a
+    leading `'`, as OWASP recommends; plain numbers such as `-2` are left as they are."""
+    frame = frame.copy()
+    for column in frame.columns:
+        text = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+        risky = text.str.match(FORMULA_START) & ~text.str.fullmatch(PLAIN_NUMBER)
+        if risky.any():
+            frame[column] = frame[column].astype(object).where(~risky, "'" + text)
+    return frame
+
+
+def people_csv(frame: pd.DataFrame) -> bytes:
+    """A CSV meant to be opened by a person (SPEC §8): formulas neutralised, UTF-8 with a BOM so
+    that Excel reads Arabic and accents right."""
+    return neutralised(frame).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def rankings_csv(frame: pd.DataFrame) -> bytes:
+    """Rates as fractions with 6 decimals, score with 2, counts as integers, unknowns empty."""
+    frame = frame[list(RANKING_COLUMNS)]
+    text = frame.astype(object).copy()
+    for column in frame.columns:
+        values = frame[column]
+        if column in RATES:
+            text[column] = values.map(lambda v: "" if pd.isna(v) else f"{v:.6f}")
+        elif column == "score":
+            text[column] = values.map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+        elif column in FIGURES or column in ("rank", "rank_change"):
+            text[column] = values.map(lambda v: "" if pd.isna(v) else str(int(v)))
+        else:
+            text[column] = values.map(lambda v: "" if v is None or pd.isna(v) else str(v))
+    return people_csv(text)
+
+
+def write_quarantine(folder: Path, directorates: list[DirectorateData]) -> dict[Path, str]:
+    """quarantine/<CODE>_<source>.csv for files with quarantined rows, and rejected files with
+    their reason; files of an earlier run that no longer apply are removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[Path, str] = {}
+    for directorate in directorates:
+        for source, data in directorate.sources.items():
+            stem = f"{directorate.code}_{source}"
+            if data.table is not None and not data.table.quarantine.empty:
+                csv = people_csv(data.table.quarantine)
+                written[folder / f"{stem}.csv"] = write_atomic(folder / f"{stem}.csv", csv)
+            for drop, reason in data.rejected:
+                name = f"{stem}_{drop.period}_rejected"
+                copy = folder / f"{name}{drop.path.suffix.lower()}"
+                with suppress(OSError):  # a file gone since the scan is not copied; the note says so
+                    if not drop.refusal and not not_regular(drop.path):  # never read through a link
+                        written[copy] = write_atomic(copy, drop.path.read_bytes())
+                note = f"{drop.path}\n{reason}\n".encode()
+                written[folder / f"{name}.txt"] = write_atomic(folder / f"{name}.txt", note)
+    for stale in folder.iterdir():
+        if stale.is_file() and stale not in written:
+            stale.unlink()
+    return written
+
+
+def write_tables(period_dir: Path, ranking: pd.DataFrame, directorates: list[DirectorateData]) -> dict[Path, str]:
+    """rankings.csv and quarantine/, atomically; returns {path: sha256}."""
+    path = period_dir / "rankings.csv"
+    written = {path: write_atomic(path, rankings_csv(ranking))}
+    return written | write_quarantine(period_dir / "quarantine", directorates)
