@@ -26,9 +26,13 @@ demo: install
 test: install lint
 	$(BIN)/python -m pytest
 
+# The guards of the layout: ruff (lint and format), the import contracts of pyproject.toml
+# (cli -> flows -> the stages in order -> schemas and the core), mypy on tasks/ and flows/.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Refresh docs/img (the pictures of docs/bulletins.md and the visual test's references) on purpose.
 previews: demo

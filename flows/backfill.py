@@ -57,7 +57,9 @@ def describe(request) -> str:
         scope: bulletin_path(paths.bulletins(period), scope, str(period)) for scope in (REGION, *reference.codes)
     }
     letters = plan_letters(reference, bulletins, period, ranking)
-    letters += plan_receipts(reference, period, current.directorates, paths.quarantine(period), current.findings)
+    letters += plan_receipts(
+        reference, period, current.directorates, paths.quarantine(period), findings=current.findings
+    )
     path = paths.ledger
     ledger = Ledger(path, read_only=True) if ledger_rows(path) else None
     emailed = []

@@ -11,7 +11,7 @@ sends nothing the delivery ledger has already sent.
 
 from __future__ import annotations
 
-from prefect.schedules import Cron
+from prefect.schedules import Cron, Schedule
 
 from flows.weekly import weekly_bulletins
 
@@ -20,7 +20,7 @@ TIMEZONE = "Africa/Casablanca"
 DEPLOYMENT = "served"
 
 
-def weekly_schedule() -> Cron:
+def weekly_schedule() -> Schedule:
     # period None: the flow takes the week before its scheduled time; deliver auto: that week is delivered.
     return Cron(CRON, timezone=TIMEZONE, parameters={"period": None, "deliver": "auto"})
 

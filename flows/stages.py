@@ -11,6 +11,7 @@ reason, and the others go on.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from prefect import get_run_logger, task, unmapped
@@ -42,7 +43,7 @@ from tasks.outputs.manifest import build_manifest, manifest_json
 from tasks.outputs.register import register_counts, submission_register
 from tasks.outputs.tables import write_tables
 
-quiet = dict(cache_policy=NO_CACHE, persist_result=False)
+quiet: dict[str, Any] = dict(cache_policy=NO_CACHE, persist_result=False)
 
 
 @task(name="check-before-writing", **quiet)
@@ -107,7 +108,7 @@ def evaluate(request: RunRequest, reference: Reference, directorates, earlier) -
     """SPEC §3-4: figures, cross-checks and quality checks (with their Data Docs), ranking."""
     progress.report("figures", str(request.period))
     with staged_folder(request.paths.validation(request.period)) as docs_dir:
-        current = assemble_period(directorates, reference, request.period, earlier, docs_dir)
+        current = assemble_period(directorates, reference, request.period, history=earlier, docs_dir=docs_dir)
     ranking = ranking_frame(current.table, earlier[request.period.previous()], reference, str(request.period))
     return current, ranking
 
@@ -151,7 +152,7 @@ def letters(request: RunRequest, view: RunView, bulletins: dict[str, Path]) -> l
     period, current = request.period, view.current
     planned = plan_letters(view.reference, bulletins, period, view.ranking)
     return planned + plan_receipts(
-        view.reference, period, current.directorates, request.paths.quarantine(period), current.findings
+        view.reference, period, current.directorates, request.paths.quarantine(period), findings=current.findings
     )
 
 

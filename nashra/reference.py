@@ -91,21 +91,31 @@ def load_reference(folder: Path) -> Reference:
     folder = Path(folder)
     if not folder.is_dir():
         raise ReferenceError(f"{folder}: reference folder not found")
+    directorates = _directorates(folder / "directorates.csv")
+    codes = set(directorates.index)
+    return Reference(
+        directorates=directorates,
+        exams=_exams(folder / "exams.csv"),
+        targets=_targets(folder / "targets.csv", codes).reindex(directorates.index),
+        programme=_programme(folder / "programme.csv"),
+        recipients=_recipients(folder / "recipients.csv", codes),
+    )
 
-    path = folder / "directorates.csv"
+
+def _directorates(path: Path) -> pd.DataFrame:
     rows = _read_rows(path, ["code", "name_ar", "name_fr", "kind"])
     _unique(path, rows, "code")
-    directorates = pd.DataFrame([c for _, c in rows]).set_index("code")[["name_ar", "name_fr", "kind"]]
-    codes = set(directorates.index)
+    return pd.DataFrame([c for _, c in rows]).set_index("code")[["name_ar", "name_fr", "kind"]]
 
-    path = folder / "exams.csv"
+
+def _exams(path: Path) -> pd.DataFrame:
     rows = _read_rows(path, ["exam_code", "title_fr", "title_ar", "level", "passing_score"])
     _unique(path, rows, "exam_code")
-    for line, cells in rows:
-        cells["passing_score"] = _whole_number(path, line, "passing_score", cells["passing_score"])
-    exams = pd.DataFrame([c for _, c in rows]).set_index("exam_code")
+    scores = [_whole_number(path, line, "passing_score", cells["passing_score"]) for line, cells in rows]
+    return pd.DataFrame([c for _, c in rows]).assign(passing_score=scores).set_index("exam_code")
 
-    path = folder / "targets.csv"
+
+def _targets(path: Path, codes: set[str]) -> pd.Series:
     rows = _read_rows(path, ["directorate_code", "beneficiaries_target"])
     _unique(path, rows, "directorate_code")
     targets = {}
@@ -117,10 +127,11 @@ def load_reference(folder: Path) -> Reference:
         )
     if absent := sorted(codes - targets.keys()):
         raise ReferenceError(f"{path}: no target for {', '.join(absent)}")
+    return pd.Series(targets, name="beneficiaries_target")
 
-    path = folder / "programme.csv"
-    rows = _read_rows(path, ["key", "value"])
-    programme = {cells["key"]: cells["value"] for _, cells in rows}
+
+def _programme(path: Path) -> dict[str, str]:
+    programme = {cells["key"]: cells["value"] for _, cells in _read_rows(path, ["key", "value"])}
     for key in ("start_date", "phase_deadline", "name_ar", "name_fr", "academy_ar", "academy_fr"):
         if key not in programme:
             raise ReferenceError(f"{path}: missing key {key!r}")
@@ -129,8 +140,10 @@ def load_reference(folder: Path) -> Reference:
             date.fromisoformat(programme[key])
         except ValueError:
             raise ReferenceError(f"{path}: {key} {programme[key]!r} is not YYYY-MM-DD") from None
+    return programme
 
-    path = folder / "recipients.csv"
+
+def _recipients(path: Path, codes: set[str]) -> pd.DataFrame:
     rows = _read_rows(path, ["scope", "name", "email"])
     for line, cells in rows:
         if cells["scope"] != REGION and cells["scope"] not in codes:
@@ -139,12 +152,4 @@ def load_reference(folder: Path) -> Reference:
             raise ReferenceError(f"{path}:{line}: {cells['email']!r} is not an e-mail address")
         if CONTROL.search(cells["name"]):
             raise ReferenceError(f"{path}:{line}: the name {cells['name']!r} holds a line break or control character")
-    recipients = pd.DataFrame([c for _, c in rows], columns=["scope", "name", "email"])
-
-    return Reference(
-        directorates=directorates,
-        exams=exams,
-        targets=pd.Series(targets, name="beneficiaries_target").reindex(directorates.index),
-        programme=programme,
-        recipients=recipients,
-    )
+    return pd.DataFrame([c for _, c in rows], columns=["scope", "name", "email"])

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 CHANNELS = ("auto", "outbox", "smtp", "none")  # what a run may be asked; `auto` resolves to one of the others
@@ -25,6 +26,11 @@ SENDING_CHANNELS = ("outbox", "smtp")  # NASHRA_DELIVERY, `nashra deliver --chan
 DEFAULT_SENDER = "Nashra — CRSI Fès-Meknès <nashra@aref-fm.example>"
 DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 SECURITIES = ("starttls", "ssl", "none")
+
+
+def _environment(env: Mapping[str, str] | None) -> Mapping[str, str]:
+    """The process environment, or the mapping a test gives."""
+    return os.environ if env is None else env
 
 
 class SettingsError(ValueError):
@@ -42,8 +48,8 @@ class SmtpSettings:
     timeout: float = 20.0
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> SmtpSettings:
-        env = os.environ if env is None else env
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SmtpSettings:
+        env = _environment(env)
         host = env.get("NASHRA_SMTP_HOST")
         if not host:
             raise SettingsError("NASHRA_SMTP_HOST is not set: SMTP delivery needs a server")
@@ -72,7 +78,7 @@ class SmtpSettings:
             return self.password
         from prefect.blocks.system import Secret
 
-        return Secret.load(self.password_block).get()
+        return Secret.load(self.password_block).get()  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -83,8 +89,8 @@ class DeliverySettings:
     smtp: SmtpSettings | None = None
 
     @classmethod
-    def for_channel(cls, channel: str, env: dict | None = None) -> DeliverySettings:
-        env = os.environ if env is None else env
+    def for_channel(cls, channel: str, env: Mapping[str, str] | None = None) -> DeliverySettings:
+        env = _environment(env)
         try:
             budget = int(env.get("NASHRA_MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES))
         except ValueError:
@@ -93,7 +99,7 @@ class DeliverySettings:
         return cls(channel, env.get("NASHRA_SMTP_FROM") or DEFAULT_SENDER, budget, smtp)
 
 
-def resolve_channel(choice: str, period, scheduled_for=None, env: dict | None = None) -> str:
+def resolve_channel(choice: str, period, scheduled_for=None, env: Mapping[str, str] | None = None) -> str:
     """`auto`: the week that had just ended at the (scheduled) run time is delivered by the
     configured channel (NASHRA_DELIVERY, default outbox); any other period is not, unless asked.
 
@@ -101,7 +107,7 @@ def resolve_channel(choice: str, period, scheduled_for=None, env: dict | None = 
     would otherwise send nothing and report success."""
     if choice not in CHANNELS:
         raise SettingsError(f"delivery channel {choice!r} is not one of {', '.join(CHANNELS)}")
-    env = os.environ if env is None else env
+    env = _environment(env)
     configured = env.get("NASHRA_DELIVERY", "outbox").strip().lower()
     if configured not in SENDING_CHANNELS:
         raise SettingsError(f"NASHRA_DELIVERY={configured!r} is not one of {', '.join(SENDING_CHANNELS)}")
@@ -124,8 +130,8 @@ class InputLimits:
     ratio_from_bytes: int = 10 * 1024 * 1024  # small workbooks may compress very well, harmlessly
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> InputLimits:
-        env = os.environ if env is None else env
+    def from_env(cls, env: Mapping[str, str] | None = None) -> InputLimits:
+        env = _environment(env)
         values = {}
         for variable, name, scale in (
             ("NASHRA_MAX_ROWS", "max_rows", 1),
@@ -145,10 +151,10 @@ class InputLimits:
         return cls(**values)
 
 
-def worker_count(env: dict | None = None) -> int:
+def worker_count(env: Mapping[str, str] | None = None) -> int:
     """`NASHRA_WORKERS` if set (fewer workers, less memory: each holds a directorate's files
     while it checks them), else one per core this process may use."""
-    env = os.environ if env is None else env
+    env = _environment(env)
     configured = env.get("NASHRA_WORKERS", "").strip()
     if configured:
         if not configured.isdigit() or int(configured) < 1:

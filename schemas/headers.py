@@ -62,7 +62,7 @@ for _canonical, _aliases in ALIASES.items():
 
 def canonical_name(header: object) -> str | None:
     """The canonical column a header cell names, or None."""
-    return _LOOKUP.get(fold(header)) if header is not None else None
+    return _LOOKUP.get(fold(str(header))) if header is not None else None
 
 
 def match_header(cells: list[str], source: str) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 `python -m tests.golden` runs `nashra run --period 2026-W47 --deliver outbox` on the committed
 sample into a temporary folder and writes `tests/data/golden-2026-W47.sha256`; the test
-`tests/test_golden.py` runs it again and compares. What changes from run to run by nature is
+`tests/flows/test_golden.py` runs it again and compares. What changes from run to run by nature is
 left out: the manifest's times and code version, the headers of the messages (their Date).
 The code version printed on the bulletins is held still by running outside git (GIT_DIR).
 """

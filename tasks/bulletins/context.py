@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
@@ -101,7 +102,7 @@ def region_of(table: pd.DataFrame) -> dict | None:
 def trend(view: RunView, code: str | None = None, height: float = 48.0) -> list[dict]:
     """One point per recent period, the region's (code None) or one directorate's; a period with
     no data is a gap (figures None), not a zero. `height` is the tallest bar, in points."""
-    points = []
+    points: list[dict[str, Any]] = []
     for period, table in view.history:
         if code is None:
             figures = region_of(table)

@@ -7,6 +7,7 @@ code from the period's quarantine folder, and the words from its own inputs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from nashra.periods import Period
@@ -14,6 +15,7 @@ from nashra.reference import Reference
 from schemas import labels
 from schemas.quality import ERROR
 from tasks.delivery.letters import Letter, place_names, recipients
+from tasks.evaluation.cross_checks import Finding
 from tasks.intake.ingest import DirectorateData
 
 INTRO_AR = (
@@ -45,7 +47,7 @@ def _file_lines(directorate: DirectorateData) -> list[str]:
         if data.table is not None and (data.table.rows_quarantined or data.table.rows_duplicate):
             t = data.table
             lines.append(
-                f"• {source_ar} / {source_fr} ({data.drop.period}) : {t.rows_read} lignes lues, "
+                f"• {source_ar} / {source_fr} ({data.used_period}) : {t.rows_read} lignes lues, "
                 f"{t.rows_accepted} acceptées, {t.rows_quarantined} en quarantaine, {t.rows_duplicate} doublons"
             )
             for key, count in sorted(t.reason_counts.items()):
@@ -77,7 +79,8 @@ def plan_receipts(
     period: Period,
     directorates: dict[str, DirectorateData],
     quarantine_dir: Path,
-    findings: list = (),
+    *,
+    findings: Sequence[Finding] = (),
 ) -> list[Letter]:
     """One receipt per recipient of each directorate that has something to fix: rows set aside,
     files rejected, or figures made provisional by an error-level finding."""

@@ -8,6 +8,7 @@ import hashlib
 import json
 import smtplib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
@@ -119,7 +120,7 @@ def deliver_round(
     period: Period,
     ledger: Ledger,
     transport=None,
-    letters: list[Letter] = (),
+    letters: Sequence[Letter] = (),
     *,
     sender: str = DEFAULT_SENDER,
     budget: int = 8 * 1024 * 1024,
@@ -134,7 +135,7 @@ def deliver_round(
         if transport is None:
             return []
         with transport:
-            return _send_unsent(period, ledger, transport, sender, budget, delays)
+            return _send_unsent(period, ledger, transport, sender=sender, budget=budget, delays=delays)
 
 
 @dataclass(frozen=True)
@@ -148,14 +149,14 @@ class Outcome:
     stops_round: bool = False  # the server itself is at fault: nobody else is tried this round
 
 
-def _send_unsent(period: Period, ledger: Ledger, transport, sender: str, budget: int, delays) -> list[Entry]:
+def _send_unsent(period: Period, ledger: Ledger, transport, *, sender: str, budget: int, delays) -> list[Entry]:
     """Send every unsent edition of `period`; a server at fault ends the round for the rest."""
     tried, stopped = [], None
     for entry in ledger.unsent(str(period)):
         if stopped:
             outcome = Outcome(entry.status if entry.status == IN_DOUBT else FAILED, 0, f"not tried: {stopped}")
         else:
-            outcome = _send_one(entry, transport, sender, budget, delays, ledger)
+            outcome = _send_one(entry, transport, ledger, sender=sender, budget=budget, delays=delays)
             stopped = outcome.error if outcome.stops_round else None
         ledger.update(
             entry,
@@ -169,7 +170,7 @@ def _send_unsent(period: Period, ledger: Ledger, transport, sender: str, budget:
     return tried
 
 
-def _send_one(entry: Entry, transport, sender: str, budget: int, delays, ledger: Ledger) -> Outcome:
+def _send_one(entry: Entry, transport, ledger: Ledger, *, sender: str, budget: int, delays) -> Outcome:
     """One edition, with pauses between attempts for a failure that is surely not a delivery.
     The attempt is recorded as in doubt before DATA; an unanswered DATA is not retried now."""
     was_in_doubt = entry.status == IN_DOUBT
@@ -178,7 +179,7 @@ def _send_one(entry: Entry, transport, sender: str, budget: int, delays, ledger:
     error = None
     for attempt, delay in enumerate((0.0, *delays), start=1):
         time.sleep(delay)
-        started = []
+        started: list[bool] = []
 
         def before_data(attempt=attempt, started=started) -> None:
             started.append(True)

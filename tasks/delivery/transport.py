@@ -80,6 +80,7 @@ class SmtpTransport:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         try:
+            server: smtplib.SMTP
             if s.security == "ssl":
                 server = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
             else:

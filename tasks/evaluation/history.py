@@ -34,13 +34,21 @@ def earlier_periods(period: Period, start: date, weeks: int = TREND_WEEKS) -> li
     return periods if period.previous() in periods else [*periods, period.previous()]
 
 
+RULE_PACKAGES = ("schemas", "tasks", "nashra")  # every module below them, subpackages included
+
+
+def rule_files(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Every module of the code that turns files into figures, subpackages included."""
+    return sorted(path for folder in RULE_PACKAGES for path in (root / folder).rglob("*.py"))
+
+
 @cache
-def rules_fingerprint() -> str:
-    """A hash of the code that turns files into figures: a changed rule invalidates the cache."""
+def rules_fingerprint(root: Path = PROJECT_ROOT) -> str:
+    """A hash of the code that turns files into figures: a changed rule, in any module of any
+    subpackage, invalidates the cache."""
     digest = hashlib.sha256()
-    for folder in ("schemas", "tasks", "nashra"):
-        for path in sorted((PROJECT_ROOT / folder).glob("*.py")):
-            digest.update(path.name.encode() + path.read_bytes())
+    for path in rule_files(root):
+        digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -111,4 +119,4 @@ def evaluate_with_history(
     }
     ctx = rule_context(reference, period)
     directorates = load_directorates(reference.codes, folders_up_to(folders, period), ctx)
-    return assemble_period(directorates, reference, period, history), history
+    return assemble_period(directorates, reference, period, history=history), history

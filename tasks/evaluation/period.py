@@ -33,15 +33,15 @@ class PeriodResult:
 
     @property
     def present(self) -> list[str]:
-        return [c for c, d in self.directorates.items() if d.data_status != MISSING]
+        return [c for c, d in self.directorates.items() if d.present]
 
 
 def combined_rows(directorates: list[DirectorateData], source: str) -> pd.DataFrame:
     """The accepted rows of `source` for the given directorates, with `directorate` and `row` columns."""
     frames = [
-        d.sources[source].rows.rename_axis("row").reset_index().assign(directorate=d.code)
+        rows.rename_axis("row").reset_index().assign(directorate=d.code)
         for d in directorates
-        if d.sources[source].usable
+        if (rows := d.sources[source].rows) is not None
     ]
     if not frames:
         return pd.DataFrame(columns=["row", *COLUMNS[source], "directorate"])
@@ -52,6 +52,7 @@ def period_table(
     directorates: dict[str, DirectorateData],
     reference: Reference,
     period: Period,
+    *,
     exams: pd.DataFrame,
     ledger: pd.DataFrame,
 ) -> pd.DataFrame:
@@ -59,7 +60,7 @@ def period_table(
 
     `exams` (with `is_pass`) and `ledger` are the present directorates' combined rows.
     """
-    codes = pd.Index([d.code for d in directorates.values() if d.data_status != MISSING], name="code")
+    codes = pd.Index([d.code for d in directorates.values() if d.present], name="code")
     figures = directorate_figures(exams, ledger, reference.targets.reindex(codes), period)
     table = pd.DataFrame(index=pd.Index(reference.codes, name="code"))
     table["data_status"] = [directorates[c].data_status for c in table.index]
@@ -75,6 +76,7 @@ def assemble_period(
     directorates: dict[str, DirectorateData],
     reference: Reference,
     period: Period,
+    *,
     history: dict[Period, pd.DataFrame] | None = None,
     docs_dir: Path | None = None,
 ) -> PeriodResult:
@@ -83,16 +85,24 @@ def assemble_period(
     With `history` (earlier periods' tables) the trend checks run too; with `docs_dir` the
     quality report is written there as Data Docs. Provisional directorates are not ranked.
     """
-    present = [d for d in directorates.values() if d.data_status != MISSING]
+    present = [d for d in directorates.values() if d.present]
     exams = with_pass_flag(combined_rows(present, EXAM_RESULTS), reference.passing_scores)  # for figures and checks
     ledger = combined_rows(present, VOUCHER_LEDGER)
-    table = period_table(directorates, reference, period, exams, ledger)
+    table = period_table(directorates, reference, period, exams=exams, ledger=ledger)
     facts, counted = quality.period_facts(present, table, exams, ledger)
     if history is not None:
         trend, w5 = quality.trend_facts(table, history, period)
         facts, counted = facts.join(trend), counted + w5
     run_time = datetime.combine(period.as_of, time(0), tzinfo=UTC)
-    findings = quality.assess(facts, counted, table, f"quality-{period}", history is not None, docs_dir, run_time)
+    findings = quality.assess(
+        facts,
+        counted,
+        table,
+        suite=f"quality-{period}",
+        with_trends=history is not None,
+        docs_dir=docs_dir,
+        run_time=run_time,
+    )
     blocked = quality.provisional(findings)
     table.insert(2, "provisional", [";".join(blocked.get(c, [])) or None for c in table.index])
     ranked = table[(table["data_status"] != MISSING) & table["provisional"].isna()]

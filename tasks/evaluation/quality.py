@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from nashra.periods import Period
-from schemas.quality import ERROR, PERIOD_CHECKS, TREND_CHECKS, Failure, validate_facts
+from schemas.quality import ERROR, PERIOD_CHECKS, TREND_CHECKS
 from tasks.evaluation import cross_checks as cc
 from tasks.evaluation.cross_checks import Finding
+from tasks.evaluation.expectations import Failure, validate_facts
 from tasks.intake.ingest import DirectorateData
 
 RECENT_WEEKS = 4
@@ -108,6 +109,7 @@ def assess(
     facts: pd.DataFrame,
     counted: list[Finding],
     table: pd.DataFrame,
+    *,
     suite: str,
     with_trends: bool,
     docs_dir: Path | None = None,
@@ -117,7 +119,7 @@ def assess(
     checks = PERIOD_CHECKS + TREND_CHECKS if with_trends else PERIOD_CHECKS
     examples = {(f.code, f.directorate): f for f in counted}
     findings = []
-    for failure in validate_facts(facts, checks, suite, docs_dir, run_time):
+    for failure in validate_facts(facts, checks, suite, docs_dir=docs_dir, run_time=run_time):
         known = examples.get((failure.code, failure.directorate))
         count, found = (known.count, known.examples) if known else (1, describe(failure, table, facts))
         findings.append(Finding(failure.code, failure.directorate, count, found, failure.severity))

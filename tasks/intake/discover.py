@@ -42,7 +42,7 @@ def not_regular(path: Path) -> bool:
 class PeriodFolder:
     period: Period
     drops: dict[tuple[str, str], Drop] = field(default_factory=dict)  # (code, source) -> drop
-    ignored: list[dict[str, str]] = field(default_factory=list)  # path, reason
+    ignored: list[dict[str, str | None]] = field(default_factory=list)  # path, reason
 
     def ignore(self, path: Path, reason: str, directorate: str | None = None, source: str | None = None) -> None:
         self.ignored.append({"path": str(path), "reason": reason, "directorate": directorate, "source": source})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -54,6 +55,11 @@ class SourceData:
         return self.table is not None
 
     @property
+    def used_period(self) -> Period | None:
+        """The period of the file in use: the run's own, an earlier one carried over, or None."""
+        return self.drop.period if self.drop is not None and self.table is not None else None
+
+    @property
     def rows_lost_share(self) -> float:
         """The share of the last accepted file's rows that the period's own file no longer has
         (0 when it has as many or more, or when there is nothing to compare)."""
@@ -74,15 +80,22 @@ class DirectorateData:
 
     @property
     def data_status(self) -> str:
-        if not all(s.usable for s in self.sources.values()):
+        """SPEC §2.4: received (both sources from the period), carried, or missing."""
+        used = [s.used_period for s in self.sources.values()]
+        if None in used:
             return MISSING
-        return RECEIVED if all(s.drop.period == self.period for s in self.sources.values()) else CARRIED
+        return RECEIVED if all(p == self.period for p in used) else CARRIED
+
+    @property
+    def present(self) -> bool:
+        """Not missing: the directorate has figures (and a rank, unless provisional)."""
+        return self.data_status != MISSING
 
     @property
     def data_period(self) -> Period | None:
-        if self.data_status == MISSING:
-            return None
-        return min(s.drop.period for s in self.sources.values())
+        """The oldest period of the files in use."""
+        used = [s.used_period for s in self.sources.values()]
+        return None if None in used else min(p for p in used if p is not None)
 
     @property
     def inputs(self) -> list[InputRecord]:
@@ -123,7 +136,9 @@ def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleCo
         drop = folder.drops.get((code, source))
         if drop is None:
             continue
-        base = dict(directorate=code, source=source, data_period=str(drop.period), path=str(drop.path), sha256=None)
+        base: dict[str, Any] = dict(
+            directorate=code, source=source, data_period=str(drop.period), path=str(drop.path), sha256=None
+        )
         try:
             if drop.refusal:  # not a regular file inside the raw folder: never opened
                 raise UnreadableFile(*drop.refusal)

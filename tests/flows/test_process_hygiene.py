@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from nashra.cli.guard import descendants
 from tasks.files import remove_leftovers
 
@@ -37,6 +39,7 @@ def test_a_run_removes_what_a_killed_run_left_and_nothing_of_a_live_one(tmp_path
     ]
 
 
+@pytest.mark.e2e
 def test_no_process_of_a_killed_run_outlives_it(tmp_path):
     """`kill -9` of `nashra run` while its Prefect server and workers are up: all gone in seconds."""
     command = [

@@ -81,6 +81,7 @@ def test_the_summary_prints_every_shape_of_rank_change_to_stdout(capsys):
     assert "FES" in out and "BOU" in out and "+1" in out and "-2" in out and "2 sent now" in out
 
 
+@pytest.mark.e2e
 def test_the_first_period_with_an_empty_state_runs_and_prints_its_table(tmp_path):
     """2026-W42, the programme's first week: no earlier rank at all."""
     result = nashra(
@@ -166,6 +167,7 @@ def test_version_and_defaults_in_help():
     assert "(default: auto)" in help_text and "data/raw" in help_text
 
 
+@pytest.mark.e2e
 def test_a_week_where_nothing_arrived_is_built_but_held(tmp_path):
     """Issue 10 §2: no file at all for the period -> bulletins built, delivery held, exit 1."""
     import shutil

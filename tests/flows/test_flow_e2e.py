@@ -16,6 +16,8 @@ from pypdf import PdfReader
 from nashra.paths import RAW_DIR
 from tasks.intake.read import read_table
 
+pytestmark = pytest.mark.e2e
+
 PERIOD = "2026-W47"
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -313,7 +315,7 @@ def test_backfill_dry_run_describes_two_periods_without_writing(tmp_path):
     import sys
 
     from tasks.delivery.ledger import Ledger
-    from tests.test_ledger_trust import an_entry
+    from tests.delivery.test_ledger_trust import an_entry
 
     out, state = tmp_path / "reports", tmp_path / "state"
     Ledger(state / "deliveries.sqlite").add(an_entry("2026-W40"))  # a ledger in use: read, never written

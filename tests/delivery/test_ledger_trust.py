@@ -19,8 +19,8 @@ from tasks.delivery.ledger import Entry, Ledger, LedgerError
 from tasks.delivery.ledger_check import check_ledger
 from tasks.delivery.rounds import deliver_round, delivery_records
 from tasks.delivery.transport import OutboxTransport, SmtpTransport
+from tests.delivery.test_delivery import letters_for, ranking
 from tests.smtp_server import SmtpServer
-from tests.test_delivery import letters_for, ranking
 
 P = Period.parse("2026-W47")
 NO_WAIT = (0.0, 0.0)

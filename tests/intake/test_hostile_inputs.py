@@ -157,6 +157,6 @@ def test_a_file_that_lost_most_of_its_rows_makes_its_directorate_provisional(tmp
 
     again = assemble_period(current.directorates, reference, P)  # earlier periods judge it the same way
     assert again.table.loc["IFR", "provisional"] == "E2"
-    letters = plan_receipts(reference, P, current.directorates, tmp_path / "q", current.findings)
+    letters = plan_receipts(reference, P, current.directorates, tmp_path / "q", findings=current.findings)
     [receipt] = [x for x in letters if x.scope == "IFR"]
     assert "E2" in receipt.body and "non classée cette semaine" in receipt.body and "غير مرتبة" in receipt.body

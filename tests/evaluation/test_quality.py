@@ -6,9 +6,10 @@ import pytest
 
 from devtools.sample_data import generate
 from nashra.periods import Period
-from schemas.quality import ERROR, PERIOD_CHECKS, TREND_CHECKS, validate_facts
+from schemas.quality import ERROR, PERIOD_CHECKS, TREND_CHECKS
 from tasks.bulletins.context import RunView
 from tasks.bulletins.pages import bulletin_html
+from tasks.evaluation.expectations import validate_facts
 from tasks.evaluation.history import earlier_periods
 from tasks.evaluation.period import assemble_period, evaluate_period
 from tasks.evaluation.quality import trend_facts
@@ -24,7 +25,7 @@ def test_the_clean_sample_raises_no_finding(tmp_path, reference):
     folders = scan_folders(tmp_path, P, reference.codes)
     history = {q: evaluate_period(reference, q, folders).table for q in earlier_periods(P, reference.start_date)}
     current = evaluate_period(reference, P, folders)
-    result = assemble_period(current.directorates, reference, P, history)
+    result = assemble_period(current.directorates, reference, P, history=history)
     assert result.findings == []
     assert result.table["rank"].notna().all()
 
