@@ -299,8 +299,11 @@ def main() -> int:
     text = report(results, overhead, scaling, cli)
     target = HERE / "results"
     target.mkdir(exist_ok=True)
-    (target / f"{datetime.now(UTC):%Y-%m-%d}.md").write_text(text)
-    (target / "latest.md").write_text(text)
+    complete = args.scenarios == ",".join(SCENARIOS) and not (args.no_scaling or args.no_cli)
+    suffix = "" if complete else "-partial"  # a partial run never replaces the full reference
+    (target / f"{datetime.now(UTC):%Y-%m-%d}{suffix}.md").write_text(text)
+    if complete:
+        (target / "latest.md").write_text(text)
     print(text)
     return 0
 

@@ -5,6 +5,7 @@ floor to lay out."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from nashra.periods import Period
 GROUPS = {
     "read + row contracts (with earlier periods)": ("ingest-", "evaluate-", "scan-drops"),
     "figures + checks + ranking": ("figures-checks-ranking",),
-    "write outputs": ("write-rankings-and-quarantine", "record-submissions", "write-manifest"),
+    "write outputs": ("write-rankings-and-quarantine", "record-submissions"),
     "render": ("render-bulletins",),
     "deliver (outbox)": ("deliver-",),
+    "manifest": ("write-manifest",),
 }
 WALL = (*GROUPS, "Prefect and wiring")
 DATA_STAGES = ("read + row contracts (with earlier periods)", "figures + checks + ranking", "write outputs")
@@ -51,8 +53,9 @@ def weekly_run(root: Path, out: Path, period: Period, warm_history: bool) -> dic
         period=str(period), raw_dir=str(root / "raw"), reference_dir=str(root / "reference"), out_dir=str(out)
     )
     options |= dict(state_dir=str(out / "state"), deliver="outbox", return_state=True)
-    if warm_history:
+    if warm_history:  # then a fresh week: its outputs and ledger go, the cached earlier periods stay
         weekly_bulletins(**options)
+        shutil.rmtree(out / str(period), ignore_errors=True)
         (out / "state" / "deliveries.sqlite").unlink(missing_ok=True)
     started = time.perf_counter()
     state = weekly_bulletins(**options)

@@ -10,6 +10,7 @@ reason, and the others go on.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +19,21 @@ from prefect import get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from flows.summary import NOTHING_ARRIVED, publish_register
-from flows.workers import Job, run_all
+from flows.workers import Job, default_workers, run_all
 from nashra import progress
 from nashra.reference import REGION, Reference, load_reference
 from nashra.request import RunRequest
 from nashra.settings import DeliverySettings
 from tasks.bulletins.context import RunView
 from tasks.bulletins.pages import bulletin_html, write_bulletin
-from tasks.bulletins.render import html_to_pdf
+from tasks.bulletins.render import html_to_pdf, preload_layout
 from tasks.delivery.ledger import Ledger
 from tasks.delivery.ledger_check import check_ledger
 from tasks.delivery.letters import Letter, plan_letters
 from tasks.delivery.receipts import plan_receipts
 from tasks.delivery.rounds import deliver_round, delivery_records
 from tasks.delivery.transport import transport_for
+from tasks.evaluation import expectations
 from tasks.evaluation.history import earlier_periods, earlier_table
 from tasks.evaluation.period import PeriodResult, assemble_period
 from tasks.evaluation.ranking import ranking_frame
@@ -49,7 +51,8 @@ quiet: dict[str, Any] = dict(cache_policy=NO_CACHE, persist_result=False)
 @task(name="check-before-writing", **quiet)
 def preflight(request: RunRequest) -> Reference:
     """The reference data and the ledger, checked before anything is written; leftovers of a
-    killed run removed."""
+    killed run removed. Great Expectations starts loading meanwhile, in a thread of its own."""
+    threading.Thread(target=expectations.preload, name="preload-gx", daemon=True).start()
     reference = load_reference(request.paths.reference_dir)
     check_ledger(request.paths.ledger, request.paths.out_dir)
     remove_leftovers(request.paths.period_dir(request.period), request.paths.state_dir)
@@ -69,10 +72,14 @@ def ingest_directorate(code: str, folders: list[PeriodFolder], ctx, pool) -> Dir
     return Job(pool, load_directorate, code, folders, ctx).result()
 
 
-def ingest(request: RunRequest, reference: Reference, folders, pool) -> tuple[dict[str, DirectorateData], list[str]]:
-    """Every directorate read and checked, one task each; a failure makes that one `missing`."""
+def start_ingest(request: RunRequest, reference: Reference, folders, pool) -> list:
+    """Every directorate read and checked, one task each (futures, so the earlier periods start too)."""
     ctx = rule_context(reference, request.period)
-    futures = ingest_directorate.map(reference.codes, unmapped(folders), unmapped(ctx), unmapped(pool))
+    return ingest_directorate.map(reference.codes, unmapped(folders), unmapped(ctx), unmapped(pool))
+
+
+def ingested(request: RunRequest, reference: Reference, futures) -> tuple[dict[str, DirectorateData], list[str]]:
+    """The directorates read; one whose reading failed is `missing` with the reason, the others go on."""
     directorates, errors = {}, []
     for code, future in zip(reference.codes, futures, strict=True):
         try:
@@ -94,13 +101,19 @@ def evaluate_earlier(period, reference: Reference, folders, paths, pool) -> pd.D
     return earlier_table(period, reference, folders, paths, load=in_pool)
 
 
-def history(request: RunRequest, reference: Reference, folders, pool) -> dict:
-    """The earlier periods' tables (rank_change, W5, trends), one task each."""
+def start_history(request: RunRequest, reference: Reference, folders, pool) -> dict:
+    """The earlier periods' tables (rank_change, W5, trends), one task each, as futures."""
     earlier = earlier_periods(request.period, reference.start_date)
     futures = evaluate_earlier.map(
         earlier, unmapped(reference), unmapped(folders), unmapped(request.paths), unmapped(pool)
     )
-    return dict(zip(earlier, (f.result() for f in futures), strict=True))
+    return dict(zip(earlier, futures, strict=True))
+
+
+def warm_layout(pool) -> list:
+    """Each worker loads WeasyPrint, the stylesheet and the fonts while the figures are computed
+    here, so that laying out the bulletins starts at once."""
+    return [Job(pool, preload_layout) for _ in range(default_workers())]
 
 
 @task(name="figures-checks-ranking", **quiet)

@@ -56,8 +56,10 @@ def weekly_bulletins(
     reference = stages.preflight(request)
     with worker_pool() as pool:  # reading, checking and layout share one pool of processes
         folders = stages.scan(request, reference)
-        directorates, errors = stages.ingest(request, reference, folders, pool)
-        earlier = stages.history(request, reference, folders, pool)
+        reading = stages.start_ingest(request, reference, folders, pool)
+        earlier = {q: future.result() for q, future in stages.start_history(request, reference, folders, pool).items()}
+        directorates, errors = stages.ingested(request, reference, reading)
+        stages.warm_layout(pool)
         current, ranking = stages.evaluate(request, reference, directorates, earlier)
         written = stages.write_outputs(request, ranking, directorates)
         register = stages.record_submissions(request, directorates, folders[0])

@@ -156,6 +156,11 @@ def _stylesheet() -> tuple[weasyprint.CSS, FontConfiguration]:
     return css, fonts
 
 
+def preload_layout() -> None:
+    """Load the stylesheet and its fonts in this process ahead of the first bulletin."""
+    _stylesheet()
+
+
 _layout_lock = threading.Lock()  # the shared fonts are not known to be thread-safe; processes give the parallelism
 
 
