@@ -40,7 +40,14 @@ def parser() -> argparse.ArgumentParser:
     root = Parser(prog="nashra", description="Bulletins hebdomadaires MOS — AREF Fès-Meknès")
     root.add_argument("--version", action="version", version=f"nashra {__version__}")
     commands = root.add_subparsers(dest="command", required=True, parser_class=Parser)
+    _weekly_commands(commands)
+    _delivery_commands(commands)
+    _dev_commands(commands)
+    return root
 
+
+def _weekly_commands(commands) -> None:
+    """run, check, serve, backfill: the weekly flow and what a clerk runs before sending."""
     run = commands.add_parser("run", help="run the weekly flow for one period", formatter_class=HELP)
     run.add_argument("--period", help="ISO week, e.g. 2026-W47 (default: the last complete week)")
     _folders(run, "raw-dir", "reference-dir", "out-dir", "state-dir")
@@ -61,6 +68,21 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--period", help="ISO week the file is for (default: the last complete week)")
     _folders(check, "reference-dir")
 
+    commands.add_parser("serve", help="serve the weekly schedule on a Prefect server (PREFECT_API_URL)")
+
+    backfill = commands.add_parser(
+        "backfill", help="run periods in order, or describe them with --dry-run", formatter_class=HELP
+    )
+    backfill.add_argument("--from", dest="start", required=True)
+    backfill.add_argument("--to", dest="end", required=True)
+    backfill.add_argument("--dry-run", action="store_true")
+    backfill.add_argument("--deliver", choices=CHANNELS, default="none")
+    backfill.add_argument("--verbose", action="store_true")
+    _folders(backfill, "raw-dir", "reference-dir", "out-dir", "state-dir")
+
+
+def _delivery_commands(commands) -> None:
+    """deliver, deliveries, ledger: what was sent, and sending what waits."""
     deliver = commands.add_parser("deliver", help="send what is waiting for a period", formatter_class=HELP)
     deliver.add_argument("--period", help="ISO week (default: the last complete week)")
     deliver.add_argument("--channel", choices=SENDING_CHANNELS, default="outbox")
@@ -76,18 +98,9 @@ def parser() -> argparse.ArgumentParser:
     ledger.add_argument("action", choices=["rebuild"], help="rebuild: restore what was sent from the manifests")
     _folders(ledger, "out-dir", "state-dir")
 
-    commands.add_parser("serve", help="serve the weekly schedule on a Prefect server (PREFECT_API_URL)")
 
-    backfill = commands.add_parser(
-        "backfill", help="run periods in order, or describe them with --dry-run", formatter_class=HELP
-    )
-    backfill.add_argument("--from", dest="start", required=True)
-    backfill.add_argument("--to", dest="end", required=True)
-    backfill.add_argument("--dry-run", action="store_true")
-    backfill.add_argument("--deliver", choices=CHANNELS, default="none")
-    backfill.add_argument("--verbose", action="store_true")
-    _folders(backfill, "raw-dir", "reference-dir", "out-dir", "state-dir")
-
+def _dev_commands(commands) -> None:
+    """previews, sample-data: the developers' tools (devtools/)."""
     previews = commands.add_parser(
         "previews", help="PNG previews of a run's bulletins (docs and visual tests)", formatter_class=HELP
     )
@@ -101,7 +114,6 @@ def parser() -> argparse.ArgumentParser:
     sample.add_argument("--weeks", type=int, default=6)
     sample.add_argument("--seed", type=int, default=2026)
     sample.add_argument("--clean", action="store_true", help="no faulty rows or drops")
-    return root
 
 
 def _previews(args) -> int:
