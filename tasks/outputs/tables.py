@@ -70,7 +70,9 @@ def write_quarantine(folder: Path, directorates: list[DirectorateData]) -> dict[
                 with suppress(OSError):  # a file gone since the scan is not copied; the note says so
                     if not drop.refusal and not not_regular(drop.path):  # never read through a link
                         written[copy] = write_atomic(copy, drop.path.read_bytes())
-                note = f"{drop.path}\n{reason}\n".encode()
+                # named as in the raw folder (<period>/<folder>/<file>), not by the server's own path
+                sent_as = Path(str(drop.period)) / drop.path.parent.name / drop.path.name
+                note = f"{sent_as}\n{reason}\n".encode()
                 written[folder / f"{name}.txt"] = write_atomic(folder / f"{name}.txt", note)
     for stale in folder.iterdir():
         if stale.is_file() and stale not in written:

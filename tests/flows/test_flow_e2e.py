@@ -105,7 +105,9 @@ def test_quarantine_files_hold_rows_with_reasons_and_the_rejected_file(run):
         rows = list(csv.DictReader(handle))
     assert rows and list(rows[0])[:2] == ["row", "reasons"] and all(r["reasons"] for r in rows)
     assert (folder / "TAO_exam_results_2026-W47_rejected.csv").exists()
-    assert "score" in (folder / "TAO_exam_results_2026-W47_rejected.txt").read_text(encoding="utf-8")
+    note = (folder / "TAO_exam_results_2026-W47_rejected.txt").read_text(encoding="utf-8")
+    assert "score" in note
+    assert note.startswith("2026-W47/TAO/exam_results.csv\n")  # as in the raw folder, not the server's path
 
 
 def test_every_bulletin_shows_names_and_figures_in_both_languages(run, rankings):
