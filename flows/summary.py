@@ -10,10 +10,9 @@ from prefect.artifacts import create_table_artifact
 from prefect.states import Failed, State
 
 from nashra.periods import Period
+from tasks.delivery.ledger import PENDING, UNDELIVERED
 from tasks.outputs.register import register_counts
 
-# Statuses a run that was asked to deliver must not leave behind unnoticed (exit 1, flow Failed).
-UNDELIVERED = ("pending", "failed", "held", "in_doubt", "unconfirmed", "refused")
 NOTHING_ARRIVED = (
     "لم يصل أي ملف لهذه الفترة: أُعدّت النشرات وعُلّق إرسالها إلى أن يقرر المركز ذلك "
     "/ Aucun fichier reçu pour cette période : les bulletins sont prêts, leur envoi est suspendu "
@@ -39,7 +38,7 @@ def undelivered(deliveries: list[dict], channel: str) -> list[str]:
     return [
         f"{d['kind']} to {d['recipient']}: {d['status']}" + (f" ({d['error']})" if d["error"] else "")
         for d in deliveries
-        if d["status"] in UNDELIVERED and (channel != "none" or d["status"] != "pending")
+        if d["status"] in UNDELIVERED and (channel != "none" or d["status"] != PENDING)
     ]
 
 

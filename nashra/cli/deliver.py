@@ -26,7 +26,7 @@ def _trusted_ledger(args, *, lost_is_fatal: bool = True):
 def deliver(args) -> int:
     """Send every unsent edition of the period; exit 1 when some stay unsent."""
     from nashra.settings import DeliverySettings, SettingsError
-    from tasks.delivery.ledger import HELD, PENDING, REFUSED, SENT, UNSENT
+    from tasks.delivery.ledger import HELD, PENDING, REFUSED, SENT, UNDELIVERED
     from tasks.delivery.rounds import deliver_round
     from tasks.delivery.transport import transport_for
 
@@ -44,7 +44,7 @@ def deliver(args) -> int:
     tried = deliver_round(period, ledger, transport, sender=settings.sender, budget=settings.max_message_bytes)
     after = {(e.recipient, e.kind, e.edition_key): e.status for e in ledger.entries(str(period))}
     sent = sum(after[(e.recipient, e.kind, e.edition_key)] == SENT for e in tried)
-    left = [e for e in ledger.entries(str(period)) if e.status in (*UNSENT, HELD, REFUSED, "unconfirmed")]
+    left = [e for e in ledger.entries(str(period)) if e.status in UNDELIVERED]
     print(f"{period}: {sent} sent by {args.channel}, {len(left)} not sent")
     show(ledger, str(period))
     held = sum(e.status == HELD for e in left)

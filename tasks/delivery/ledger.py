@@ -45,6 +45,7 @@ PENDING, FAILED, HELD, IN_DOUBT, UNCONFIRMED, REFUSED, SENT, SUPERSEDED = (
 )
 UNSENT = (PENDING, FAILED, IN_DOUBT)  # what a delivery round sends
 WAITING = (PENDING, FAILED, HELD, REFUSED)  # replaced by a newer edition before going out
+UNDELIVERED = (*UNSENT, HELD, UNCONFIRMED, REFUSED)  # left behind by a run asked to deliver: exit 1
 
 
 class LedgerError(ValueError):

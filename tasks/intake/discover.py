@@ -20,7 +20,12 @@ class Drop:
     directorate: str
     source: str
     path: Path
-    refusal: tuple[str, str] | None = None  # (French, Arabic) why it is rejected unread
+
+    @property
+    def refusal(self) -> tuple[str, str] | None:
+        """(French, Arabic) why this drop is rejected unread, asked each time it is about to be
+        opened: a file replaced by a link after the scan is refused too."""
+        return NOT_REGULAR if not_regular(self.path) else None
 
 
 NOT_REGULAR = (
@@ -31,9 +36,12 @@ NOT_REGULAR = (
 
 
 def not_regular(path: Path) -> bool:
-    """A symlink, device, FIFO or socket: never opened, so nothing outside the raw folder is read."""
+    """A symlink, device, FIFO or socket: never opened, so nothing outside the raw folder is read.
+    A path gone since the scan is not one of them: opening it says that it was moved."""
     try:
         return not stat.S_ISREG(path.lstat().st_mode)
+    except FileNotFoundError:
+        return False
     except OSError:
         return True
 
@@ -84,8 +92,7 @@ def _scan_directorate(folder: PeriodFolder, directory: Path, code: str) -> None:
             folder.ignore(entry, "nom de fichier inconnu : attendu exam_results ou voucher_ledger, en .csv ou .xlsx")
     for source, paths in found.items():
         if len(paths) == 1:
-            refusal = NOT_REGULAR if not_regular(paths[0]) else None
-            folder.drops[(code, source)] = Drop(folder.period, code, source, paths[0], refusal)
+            folder.drops[(code, source)] = Drop(folder.period, code, source, paths[0])
         elif len(paths) > 1:
             for path in paths:
                 folder.ignore(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -122,10 +124,18 @@ def rows_of_last_accepted(code: str, source: str, folders: list[PeriodFolder]) -
         if drop is None or drop.refusal:
             continue
         try:
-            return len(read_table(drop.path, source).frame)
-        except UnreadableFile:
+            stat = drop.path.stat()
+            return _rows_read(str(drop.path.resolve()), source, stat.st_mtime_ns, stat.st_size)
+        except (OSError, UnreadableFile):
             continue
     return None
+
+
+@lru_cache(maxsize=1024)
+def _rows_read(path: str, source: str, mtime_ns: int, size: int) -> int:
+    """Rows of one version of a file, read once per process (like its sha256): the same earlier
+    file is the comparison of several periods."""
+    return len(read_table(Path(path), source).frame)
 
 
 def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleContext) -> SourceData:

@@ -178,7 +178,13 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    if "\x00" in text:  # a workbook cell may decode to NUL (_x0000_): no text has it
+        raise UnreadableFile(
+            "une cellule contient un caractère nul (octet 0) : ce n'est pas du texte ; corriger la cellule",
+            "خانة تحتوي على حرف فارغ (البايت 0): ليس نصا؛ صحح الخانة",
+        )
+    return text
 
 
 def _header_index(rows: list[list], source: str) -> int:
@@ -198,11 +204,6 @@ def _from_rows(header: list, body: pd.DataFrame, header_row: int, source: str) -
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body), name="row")
     frame = frame.apply(lambda column: column.astype(str).str.strip())
     frame = frame[(frame != "").any(axis=1)]
-    if frame.apply(lambda column: column.str.contains("\x00", regex=False)).any().any():
-        raise UnreadableFile(  # a workbook cell may decode to NUL (_x0000_): no text has it
-            "une cellule contient un caractère nul (octet 0) : ce n'est pas du texte ; corriger la cellule",
-            "خانة تحتوي على حرف فارغ (البايت 0): ليس نصا؛ صحح الخانة",
-        )
     matched = match_header(labels, source)
     columns = {name: labels[position] for name, position in matched.items()}
     missing = [name for name in REQUIRED[source] if name not in columns]

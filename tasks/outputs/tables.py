@@ -11,7 +11,6 @@ import pandas as pd
 from tasks.evaluation.figures import FIGURES, RATES
 from tasks.evaluation.ranking import RANKING_COLUMNS
 from tasks.files import write_atomic
-from tasks.intake.discover import not_regular
 from tasks.intake.ingest import DirectorateData
 
 FORMULA_START = r"^[=+\-@\t\r]"
@@ -68,7 +67,7 @@ def write_quarantine(folder: Path, directorates: list[DirectorateData]) -> dict[
                 name = f"{stem}_{drop.period}_rejected"
                 copy = folder / f"{name}{drop.path.suffix.lower()}"
                 with suppress(OSError):  # a file gone since the scan is not copied; the note says so
-                    if not drop.refusal and not not_regular(drop.path):  # never read through a link
+                    if not drop.refusal:  # never read through a link
                         written[copy] = write_atomic(copy, drop.path.read_bytes())
                 # named as in the raw folder (<period>/<folder>/<file>), not by the server's own path
                 sent_as = Path(str(drop.period)) / drop.path.parent.name / drop.path.name

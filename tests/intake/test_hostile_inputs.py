@@ -160,3 +160,10 @@ def test_a_file_that_lost_most_of_its_rows_makes_its_directorate_provisional(tmp
     letters = plan_receipts(reference, P, current.directorates, tmp_path / "q", findings=current.findings)
     [receipt] = [x for x in letters if x.scope == "IFR"]
     assert "E2" in receipt.body and "non classée cette semaine" in receipt.body and "غير مرتبة" in receipt.body
+
+
+def test_a_workbook_cell_that_decodes_to_nul_rejects_the_workbook(tmp_path):
+    """Excel's escape `_x0000_` is read back as a NUL character: no text has it."""
+    path = write_xlsx(tmp_path / "exam_results.xlsx", [EXAM_HEADER, [EXAM[0], "a_x0000_b", *EXAM[2:]]])
+    with pytest.raises(UnreadableFile, match="caractère nul"):
+        read_table(path, "exam_results")
