@@ -10,7 +10,6 @@ reason, and the others go on.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +18,20 @@ from prefect import get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from flows.summary import NOTHING_ARRIVED, publish_register
-from flows.workers import Job, default_workers, run_all
+from flows.workers import Job, Pools, default_workers, lay_out, run_all, warm_up_layout
 from nashra import progress
 from nashra.reference import REGION, Reference, load_reference
 from nashra.request import RunRequest
 from nashra.settings import DeliverySettings
 from tasks.bulletins.context import RunView
 from tasks.bulletins.pages import bulletin_html, write_bulletin
-from tasks.bulletins.render import html_to_pdf, preload_layout
 from tasks.delivery.ledger import Ledger
 from tasks.delivery.ledger_check import check_ledger
 from tasks.delivery.letters import Letter, plan_letters
 from tasks.delivery.receipts import plan_receipts
 from tasks.delivery.rounds import deliver_round, delivery_records
 from tasks.delivery.transport import transport_for
-from tasks.evaluation import expectations
+from tasks.evaluation.expectations import validate_facts
 from tasks.evaluation.history import earlier_periods, earlier_table
 from tasks.evaluation.period import PeriodResult, assemble_period
 from tasks.evaluation.ranking import ranking_frame
@@ -51,8 +49,7 @@ quiet: dict[str, Any] = dict(cache_policy=NO_CACHE, persist_result=False)
 @task(name="check-before-writing", **quiet)
 def preflight(request: RunRequest) -> Reference:
     """The reference data and the ledger, checked before anything is written; leftovers of a
-    killed run removed. Great Expectations starts loading meanwhile, in a thread of its own."""
-    threading.Thread(target=expectations.preload, name="preload-gx", daemon=True).start()
+    killed run removed."""
     reference = load_reference(request.paths.reference_dir)
     check_ledger(request.paths.ledger, request.paths.out_dir)
     remove_leftovers(request.paths.period_dir(request.period), request.paths.state_dir)
@@ -67,15 +64,15 @@ def scan(request: RunRequest, reference: Reference) -> list[PeriodFolder]:
 
 
 @task(name="ingest-directorate", task_run_name="ingest-{code}", **quiet)
-def ingest_directorate(code: str, folders: list[PeriodFolder], ctx, pool) -> DirectorateData:
+def ingest_directorate(code: str, folders: list[PeriodFolder], ctx, pools: Pools) -> DirectorateData:
     progress.report("ingest", code)
-    return Job(pool, load_directorate, code, folders, ctx).result()
+    return Job(pools.workers, load_directorate, code, folders, ctx).result()
 
 
-def start_ingest(request: RunRequest, reference: Reference, folders, pool) -> list:
+def start_ingest(request: RunRequest, reference: Reference, folders, pools: Pools) -> list:
     """Every directorate read and checked, one task each (futures, so the earlier periods start too)."""
     ctx = rule_context(reference, request.period)
-    return ingest_directorate.map(reference.codes, unmapped(folders), unmapped(ctx), unmapped(pool))
+    return ingest_directorate.map(reference.codes, unmapped(folders), unmapped(ctx), unmapped(pools))
 
 
 def ingested(request: RunRequest, reference: Reference, futures) -> tuple[dict[str, DirectorateData], list[str]]:
@@ -92,36 +89,46 @@ def ingested(request: RunRequest, reference: Reference, futures) -> tuple[dict[s
 
 
 @task(name="evaluate-earlier-period", task_run_name="evaluate-{period}", **quiet)
-def evaluate_earlier(period, reference: Reference, folders, paths, pool) -> pd.DataFrame:
+def evaluate_earlier(period, reference: Reference, folders, paths, pools: Pools) -> pd.DataFrame:
     progress.report("history", str(period))
 
     def in_pool(codes, own, ctx):
-        return dict(zip(codes, run_all(pool, load_directorate, [(c, own, ctx) for c in codes]), strict=True))
+        return dict(zip(codes, run_all(pools.workers, load_directorate, [(c, own, ctx) for c in codes]), strict=True))
 
-    return earlier_table(period, reference, folders, paths, load=in_pool)
+    return earlier_table(period, reference, folders, paths, load=in_pool, validate=pools.checker(validate_facts))
 
 
-def start_history(request: RunRequest, reference: Reference, folders, pool) -> dict:
+def start_history(request: RunRequest, reference: Reference, folders, pools: Pools) -> dict:
     """The earlier periods' tables (rank_change, W5, trends), one task each, as futures."""
     earlier = earlier_periods(request.period, reference.start_date)
     futures = evaluate_earlier.map(
-        earlier, unmapped(reference), unmapped(folders), unmapped(request.paths), unmapped(pool)
+        earlier, unmapped(reference), unmapped(folders), unmapped(request.paths), unmapped(pools)
     )
     return dict(zip(earlier, futures, strict=True))
 
 
-def warm_layout(pool) -> list:
-    """Each worker loads WeasyPrint, the stylesheet and the fonts while the figures are computed
-    here, so that laying out the bulletins starts at once."""
-    return [Job(pool, preload_layout) for _ in range(default_workers())]
+def warm_layout(pools: Pools) -> list:
+    """Each worker loads the stylesheet and the fonts while the figures are computed here, so
+    that laying out the bulletins starts at once."""
+    return [Job(pools.workers, warm_up_layout) for _ in range(default_workers())]
 
 
 @task(name="figures-checks-ranking", **quiet)
-def evaluate(request: RunRequest, reference: Reference, directorates, earlier) -> tuple[PeriodResult, pd.DataFrame]:
-    """SPEC §3-4: figures, cross-checks and quality checks (with their Data Docs), ranking."""
+def evaluate(
+    request: RunRequest, reference: Reference, directorates, earlier, pools: Pools
+) -> tuple[PeriodResult, pd.DataFrame]:
+    """SPEC §3-4: figures, cross-checks and quality checks (with their Data Docs, written by the
+    process where Great Expectations is loaded), ranking."""
     progress.report("figures", str(request.period))
     with staged_folder(request.paths.validation(request.period)) as docs_dir:
-        current = assemble_period(directorates, reference, request.period, history=earlier, docs_dir=docs_dir)
+        current = assemble_period(
+            directorates,
+            reference,
+            request.period,
+            history=earlier,
+            docs_dir=docs_dir,
+            validate=pools.checker(validate_facts),
+        )
     ranking = ranking_frame(current.table, earlier[request.period.previous()], reference, str(request.period))
     return current, ranking
 
@@ -139,7 +146,7 @@ def record_submissions(request: RunRequest, directorates, folder: PeriodFolder) 
 
 
 @task(name="render-bulletins", **quiet)
-def render(request: RunRequest, view: RunView, pool) -> tuple[dict[str, Path], dict[str, str]]:
+def render(request: RunRequest, view: RunView, pools: Pools) -> tuple[dict[str, Path], dict[str, str]]:
     """SPEC §6: each template filled here and laid out in a worker at once; a bulletin that
     fails is reported and the others are written."""
     scopes = [REGION, *view.reference.codes]
@@ -147,7 +154,7 @@ def render(request: RunRequest, view: RunView, pool) -> tuple[dict[str, Path], d
     jobs, errors, written = {}, {}, {}
     for scope in scopes:
         try:
-            jobs[scope] = Job(pool, html_to_pdf, bulletin_html(view, scope))
+            jobs[scope] = Job(pools.workers, lay_out, bulletin_html(view, scope))
         except Exception as error:
             errors[scope] = f"{type(error).__name__}: {error}"
     for scope, job in jobs.items():

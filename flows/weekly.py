@@ -54,17 +54,17 @@ def weekly_bulletins(
     paths = RunPaths.with_defaults(raw_dir, reference_dir, out_dir, state_dir)
     request = RunRequest.parse(period, paths, deliver, flow_run.scheduled_start_time)
     reference = stages.preflight(request)
-    with worker_pool() as pool:  # reading, checking and layout share one pool of processes
+    with worker_pool() as pools:  # reading, checking, GX and layout in the run's processes
         folders = stages.scan(request, reference)
-        reading = stages.start_ingest(request, reference, folders, pool)
-        earlier = {q: future.result() for q, future in stages.start_history(request, reference, folders, pool).items()}
+        reading = stages.start_ingest(request, reference, folders, pools)
+        earlier = {q: future.result() for q, future in stages.start_history(request, reference, folders, pools).items()}
         directorates, errors = stages.ingested(request, reference, reading)
-        stages.warm_layout(pool)
-        current, ranking = stages.evaluate(request, reference, directorates, earlier)
+        stages.warm_layout(pools)
+        current, ranking = stages.evaluate(request, reference, directorates, earlier, pools)
         written = stages.write_outputs(request, ranking, directorates)
         register = stages.record_submissions(request, directorates, folders[0])
         view = RunView.of(reference, current, ranking, history=earlier, register=register, raw_dir=paths.raw_dir)
-        bulletins, failed = stages.render(request, view, pool)
+        bulletins, failed = stages.render(request, view, pools)
     errors += [f"bulletin {scope}: {error}" for scope, error in failed.items()]
     planned = stages.letters(request, view, bulletins)
     held = not folders[0].drops  # not one file arrived for the period (SPEC §8)

@@ -52,7 +52,7 @@ def write_xlsx(path: Path, rows: list[list]) -> Path:
 def pdfs(tmp_path_factory):
     """Small real PDFs standing for the regional, FES and MEK bulletins of 2026-W47."""
     from nashra.reference import REGION
-    from tasks.bulletins.render import html_to_pdf
+    from tasks.bulletins.layout import html_to_pdf
 
     folder = tmp_path_factory.mktemp("bulletins")
     paths = {}

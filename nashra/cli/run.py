@@ -62,7 +62,10 @@ def prepare(args, period: Period, deliver: str) -> RunRequest:
 
 
 def run(args) -> int:
+    from flows.workers import start_early
+
     request = prepare(args, period_or_last(args.period), args.deliver)
+    start_early()  # the workers' imports, on the other core, while this one imports Prefect
     quiet_prefect(args.verbose)
     check_prefect_server()
 

@@ -1,5 +1,5 @@
 """The period's bulletins (SPEC §6): one filled template per scope (REGION or a directorate),
-laid out as PDF by `render.html_to_pdf` and written under `<out>/<period>/bulletins/`."""
+laid out as PDF by `layout.html_to_pdf` and written under `<out>/<period>/bulletins/`."""
 
 from __future__ import annotations
 

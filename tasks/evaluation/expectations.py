@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,8 +30,12 @@ class Failure:
     value: float
 
 
+# validate_facts, or what runs it elsewhere (the flow: in the process where GX is loaded).
+Validator = Callable[..., list[Failure]]
+
+
 def preload() -> None:
-    """Import Great Expectations (about 3 s): the flow calls this in a thread while the
+    """Import Great Expectations (about 3 s of CPU): the flow has a process do it while the
     directorates are read, so the import is not on the run's critical path."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations  # noqa: F401

@@ -19,6 +19,7 @@ import pandas as pd
 from nashra.paths import PROJECT_ROOT, RunPaths
 from nashra.periods import Period
 from nashra.reference import Reference
+from tasks.evaluation.expectations import Validator, validate_facts
 from tasks.evaluation.period import assemble_period, evaluate_period
 from tasks.files import sha256_file, write_atomic
 from tasks.intake.discover import PeriodFolder, folders_up_to
@@ -96,13 +97,14 @@ def earlier_table(
     *,
     store: bool = True,
     load: Loader = load_directorates,
+    validate: Validator = validate_facts,
 ) -> pd.DataFrame:
     """The table of an earlier `period` as its own drops give it: from the cache when unchanged,
     else computed, its directorates read by `load` (and cached unless not `store`: a dry run
     writes nothing)."""
     table = cached_table(period, folders, paths)
     if table is None:
-        table = evaluate_period(reference, period, folders, load=load).table
+        table = evaluate_period(reference, period, folders, load=load, validate=validate).table
         if store:
             store_table(period, folders, paths, table)
     return table

@@ -17,6 +17,7 @@ from nashra.reference import Reference
 from schemas.headers import COLUMNS, EXAM_RESULTS, VOUCHER_LEDGER
 from tasks.evaluation import quality
 from tasks.evaluation.cross_checks import Finding
+from tasks.evaluation.expectations import Validator, validate_facts
 from tasks.evaluation.figures import FIGURES, directorate_figures, with_pass_flag
 from tasks.evaluation.ranking import rank
 from tasks.intake.discover import PeriodFolder, folders_up_to
@@ -79,6 +80,7 @@ def assemble_period(
     *,
     history: dict[Period, pd.DataFrame] | None = None,
     docs_dir: Path | None = None,
+    validate: Validator = validate_facts,
 ) -> PeriodResult:
     """Figures, quality findings and ranking of a period from its directorates' data.
 
@@ -102,6 +104,7 @@ def assemble_period(
         with_trends=history is not None,
         docs_dir=docs_dir,
         run_time=run_time,
+        validate=validate,
     )
     blocked = quality.provisional(findings)
     table.insert(2, "provisional", [";".join(blocked.get(c, [])) or None for c in table.index])
@@ -111,10 +114,15 @@ def assemble_period(
 
 
 def evaluate_period(
-    reference: Reference, period: Period, folders: list[PeriodFolder], *, load: Loader = load_directorates
+    reference: Reference,
+    period: Period,
+    folders: list[PeriodFolder],
+    *,
+    load: Loader = load_directorates,
+    validate: Validator = validate_facts,
 ) -> PeriodResult:
-    """A period as its own drops give it, its directorates read by `load` (by default one after
-    the other here; the flow passes one that reads them in its worker processes)."""
+    """A period as its own drops give it, its directorates read by `load` and judged by
+    `validate` (by default here, one after the other; the flow passes its worker processes')."""
     own = folders_up_to(folders, period)
     directorates = load(reference.codes, own, rule_context(reference, period))
-    return assemble_period(directorates, reference, period)
+    return assemble_period(directorates, reference, period, validate=validate)

@@ -17,7 +17,7 @@ from nashra.periods import Period
 from schemas.quality import ERROR, PERIOD_CHECKS, TREND_CHECKS
 from tasks.evaluation import cross_checks as cc
 from tasks.evaluation.cross_checks import Finding
-from tasks.evaluation.expectations import Failure, validate_facts
+from tasks.evaluation.expectations import Failure, Validator, validate_facts
 from tasks.intake.ingest import DirectorateData
 
 RECENT_WEEKS = 4
@@ -114,12 +114,14 @@ def assess(
     with_trends: bool,
     docs_dir: Path | None = None,
     run_time: datetime | None = None,
+    validate: Validator = validate_facts,
 ) -> list[Finding]:
-    """Judge `facts` with the GX suites; return the findings, each with its severity."""
+    """Judge `facts` with the GX suites (run by `validate`: here, or where the flow loaded GX);
+    return the findings, each with its severity."""
     checks = PERIOD_CHECKS + TREND_CHECKS if with_trends else PERIOD_CHECKS
     examples = {(f.code, f.directorate): f for f in counted}
     findings = []
-    for failure in validate_facts(facts, checks, suite, docs_dir=docs_dir, run_time=run_time):
+    for failure in validate(facts, checks, suite, docs_dir=docs_dir, run_time=run_time):
         known = examples.get((failure.code, failure.directorate))
         count, found = (known.count, known.examples) if known else (1, describe(failure, table, facts))
         findings.append(Finding(failure.code, failure.directorate, count, found, failure.severity))

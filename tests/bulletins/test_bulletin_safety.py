@@ -8,8 +8,8 @@ from pypdf import PdfReader
 
 from nashra.periods import Period
 from tasks.bulletins.context import RunView
+from tasks.bulletins.layout import ProjectFilesFetcher, html_to_pdf
 from tasks.bulletins.pages import bulletin_html
-from tasks.bulletins.render import ProjectFilesFetcher, html_to_pdf
 from tasks.evaluation.period import evaluate_period
 from tasks.evaluation.ranking import ranking_frame
 from tasks.intake.discover import scan_folders

@@ -59,10 +59,15 @@ def test_no_process_of_a_killed_run_outlives_it(tmp_path):
     run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started, seen = time.monotonic(), {}
     try:
-        while time.monotonic() - started < 120 and not any("multiprocessing" in cmdline(p) for p in seen):
-            seen.update(descendants(run.pid))  # the workers start once Prefect's server is up
+        def up(word: str) -> bool:
+            return any(word in cmdline(p) for p in seen)
+
+        # The workers' server and Great Expectations' process start first, then Prefect's server.
+        while time.monotonic() - started < 120 and not (up("multiprocessing") and up("uvicorn")):
+            seen.update(descendants(run.pid))
             time.sleep(0.5)
-        assert any("uvicorn" in cmdline(p) for p in seen), "the run never started Prefect's server"
+        assert up("uvicorn"), "the run never started Prefect's server"
+        assert up("forkserver") and up("spawn_main"), "the run never started its workers' server and GX process"
     finally:
         run.send_signal(signal.SIGKILL)
         run.wait()
@@ -92,7 +97,7 @@ DETERMINISM = """
 import sys, time
 import weasyprint.pdf.fonts as fonts
 fonts.harfbuzz_subset = None  # as on a machine without libharfbuzz-subset0: fontTools subsets
-from tasks.bulletins.render import html_to_pdf
+from tasks.bulletins.layout import html_to_pdf
 html = '<html><body><p>نشرة Bulletin 2026-W47</p></body></html>'
 first = html_to_pdf(html)
 time.sleep(1.2)

@@ -1,8 +1,10 @@
-"""The run's pool of worker processes: results come back in order, a worker's error reaches the
-caller, and a worker that dies never moves its job into the run's own process."""
+"""The run's worker processes: results come back in order, a worker's error reaches the caller,
+a worker that dies never moves its job into the run's own process, and Great Expectations' checks
+run in a process of their own."""
 
 import multiprocessing
 import os
+import sys
 
 import pytest
 
@@ -25,9 +27,14 @@ def die_in_a_worker(n: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def pool():
-    with worker_pool(2) as pool:
-        yield pool
+def pools():
+    with worker_pool(2) as pools:
+        yield pools
+
+
+@pytest.fixture(scope="module")
+def pool(pools):
+    return pools.workers
 
 
 def test_results_come_back_in_order_from_other_processes(pool):
@@ -43,11 +50,30 @@ def test_an_error_in_a_worker_reaches_the_caller_with_its_message(pool):
 
 
 def test_a_job_that_kills_its_worker_fails_alone_and_never_runs_in_the_run_process():
-    with worker_pool(1) as pool:
+    with worker_pool(1) as pools:
+        pool = pools.workers
         with pytest.raises(WorkerDied, match="stopped twice"):
             Job(pool, die_in_a_worker, 1).result()  # died in the pool, then alone: never computed here
         value, pid = Job(pool, square_with_pid, 4).result()  # the pool is broken: a process of its own
         assert value == 16 and pid != os.getpid()
+
+
+def checked_where(facts: list[int], *, label: str) -> tuple[str, int, bool]:
+    return f"{label}: {sum(facts)}", os.getpid(), "great_expectations" in sys.modules
+
+
+def test_checks_run_in_the_process_that_loaded_great_expectations(pools):
+    label, pid, loaded = pools.checker(checked_where)([1, 2], label="E1")
+    assert label == "E1: 3" and pid != os.getpid() and loaded
+
+
+def test_workers_start_with_the_stages_already_imported(pool):
+    imported = Job(pool, sorted_modules_here).result()
+    assert {"tasks.intake.ingest", "tasks.bulletins.layout", "weasyprint"} <= imported
+
+
+def sorted_modules_here() -> set[str]:
+    return set(sys.modules)
 
 
 def test_without_a_pool_the_work_is_done_here():
