@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -16,8 +15,9 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
+
+from benchmarks.report import CLI_RUNS, SCALING, report
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
@@ -27,11 +27,6 @@ SCENARIOS = {  # name: (directorates, exam rows per directorate, weeks of histor
     "regional-large": (9, 50_000, 2, 1),
     "national": (82, 20_000, 2, 1),
 }
-SCALING = {"1x": 3_000, "2x": 6_000, "4x": 12_000}
-
-
-def cores() -> int:
-    return len(os.sched_getaffinity(0))
 
 
 def scenario_root(name: str, directorates: int, rows: int, weeks: int) -> Path:
@@ -147,9 +142,6 @@ def prefect_overhead() -> dict:
     return {"first call (server start-up)": first, "flow, 9 empty tasks": statistics.median(timings)}
 
 
-CLI_RUNS = ("first run: earlier weeks computed too", "weekly run: earlier weeks cached")
-
-
 def through_cli(name: str) -> dict[str, float]:
     """Wall seconds of `nashra run` on a scenario's files, as the information center runs it:
     Prefect and its temporary server, one task per directorate, receipts, manifest, outbox."""
@@ -179,89 +171,6 @@ def _child(arguments: list[str]) -> dict:
     if result.returncode != 0:
         raise RuntimeError(result.stderr[-3000:])
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def _stat(values: list[float]) -> str:
-    if len(values) == 1:
-        return f"{values[0]:.2f}"
-    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
-
-
-def report(results: dict, overhead: dict, scaling: dict, cli: dict) -> str:
-    from benchmarks.stages import DATA_STAGES, WALL
-
-    versions = ", ".join(
-        f"{p} {version(p)}"
-        for p in ("prefect", "pandas", "pandera", "great-expectations", "weasyprint", "python-calamine")
-    )
-    lines = [
-        f"# Nashra benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        "",
-        f"Machine: {platform.machine()}, {cores()} cores, "
-        f"Python {platform.python_version()}, {platform.platform()}. {versions}.",
-        "",
-        "Seconds per stage of one weekly run of the flow itself (median, with min–max over the repeats), "
-        "its stage windows read from Prefect's task runs; earlier periods' tables already in `data/state` as "
-        "in a weekly run; Prefect's server already running (its start-up: last table). The floor does the "
-        "same work bare, on all cores.",
-        "",
-    ]
-    stages = [*WALL, "end to end"]
-    label = {"render": f"render (wall, {cores()} processes)"}
-    header = "| stage | " + " | ".join(f"{n} (Nashra) | {n} (floor) | ratio" for n in results) + " |"
-    lines += [header, "|---" * (1 + 3 * len(results)) + "|"]
-    for stage in stages:
-        cells = []
-        for result in results.values():
-            values = [run.get(stage, 0.0) for run in result["runs"]]
-            floor = result["floor"].get(stage)
-            median = statistics.median(values)
-            ratio = f"{median / floor:.1f}×" if floor else ""
-            cells += [_stat(values), f"{floor:.2f}" if floor is not None else "", ratio]
-        lines.append(f"| {label.get(stage, stage)} | " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "Peak memory (RSS, MB): the run's own process, its largest worker, and the run with its workers together"
-        " (sampled every 0.1 s).",
-        "",
-        "| scenario | exam rows | bulletins | render per bulletin (s, wall) | run | largest worker | together |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for name, result in results.items():
-        run = result["runs"][0]
-        per = statistics.median(r["render"] for r in result["runs"]) / run["bulletins"]
-        lines.append(
-            f"| {name} | {result['rows']:,} | {int(run['bulletins'])} | {per:.2f} | {result['rss_mb']:.0f}"
-            f" | {result['worker_rss_mb']:.0f} | {result['total_rss_mb']:.0f} |"
-        )
-    if cli:
-        lines += [
-            "",
-            "Through the CLI (`nashra run`, wall seconds): the stages above plus Prefect — its temporary server's"
-            " start-up, one task per directorate — and the receipts, register and manifest.",
-            "",
-            "| scenario | " + " | ".join(CLI_RUNS) + " |",
-            "|---" * (1 + len(CLI_RUNS)) + "|",
-        ]
-        for name, seconds in cli.items():
-            lines.append(f"| {name} | " + " | ".join(f"{seconds[label]:.1f}" for label in CLI_RUNS) + " |")
-    lines += ["", "Prefect overhead:", "", "| measure | seconds |", "|---|---|"]
-    lines += [f"| {k} | {v:.2f} |" for k, v in overhead.items()]
-    if scaling:
-        lines += [
-            "",
-            "Scaling (regional shape, data stages only: read, contracts, figures, checks, outputs):",
-            "",
-            "| rows per directorate | data stages (s) | ratio to 1× | peak RSS, run and workers together (MB) |",
-            "|---|---|---|---|",
-        ]
-        base = None
-        for label, result in scaling.items():
-            data = statistics.median(sum(run.get(s, 0.0) for s in DATA_STAGES) for run in result["runs"])
-            base = base or data
-            memory = result["total_rss_mb"]
-            lines.append(f"| {label} ({SCALING[label]:,}) | {data:.2f} | {data / base:.2f} | {memory:.0f} |")
-    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
@@ -296,7 +205,7 @@ def main() -> int:
             print(f"… {name} through the CLI", file=sys.stderr)
             cli[name] = through_cli(name)
     overhead = _child(["--overhead"])
-    text = report(results, overhead, scaling, cli)
+    text = report(results, overhead, scaling=scaling, cli=cli)
     target = HERE / "results"
     target.mkdir(exist_ok=True)
     complete = args.scenarios == ",".join(SCENARIOS) and not (args.no_scaling or args.no_cli)

@@ -66,9 +66,8 @@ class Attempt:
     extra_rows: list[dict[str, object]] = field(default_factory=list)  # duplicates and conflicts
 
 
-def simulate(code: str, target: int, start: date, end: date, rng: random.Random):
-    """Attempts and vouchers of one directorate from the programme start to `end`."""
-    needed = max(30, target // 9)
+def issue_vouchers(code: str, needed: int, start: date, rng: random.Random) -> list[Voucher]:
+    """The directorate's three batches of vouchers, a few of them cancelled."""
     batches = [
         (start, date(2026, 11, 15), needed // 5),
         (start, date(2026, 12, 15), needed * 7 // 10),
@@ -80,6 +79,42 @@ def simulate(code: str, target: int, start: date, end: date, rng: random.Random)
             vouchers.append(Voucher(f"VCH-{code}-{len(vouchers) + 1:05d}", allocated, expires))
     for voucher in rng.sample(vouchers, k=max(1, len(vouchers) // 60)):
         voucher.cancelled_on = voucher.allocated_on + timedelta(days=rng.randint(3, 20))
+    return vouchers
+
+
+def sit_exam(
+    base: dict[str, object], vouchers: list[Voucher], *, day: date, end: date, pass_rate: float, rng: random.Random
+) -> list[Attempt]:
+    """One candidate's attempts at one exam from `day`: after a failure, half the time, again."""
+    attempts: list[Attempt] = []
+    while day <= end:
+        usable = [
+            v
+            for v in vouchers
+            if v.assigned_on is None
+            and v.cancelled_on is None
+            and v.allocated_on <= day - timedelta(days=3)
+            and v.expires_on >= day + timedelta(days=5)
+        ]
+        if not usable:
+            break
+        voucher = usable[rng.randrange(min(len(usable), 60))]  # mostly the oldest batch first
+        voucher.assigned_on, voucher.candidate_id = day - timedelta(days=rng.randint(1, 10)), base["candidate_id"]
+        voucher.consumed_on = day
+        won = rng.random() < pass_rate
+        score = rng.randint(700, 1000) if won else (0 if rng.random() < 0.03 else rng.randint(300, 699))
+        cells = base | {"exam_date": day, "score": score, "passed": score >= 700, "voucher_code": voucher.code}
+        attempts.append(Attempt(cells, day, voucher))
+        if won or rng.random() < 0.5:
+            break
+        day += timedelta(days=rng.randint(10, 25))
+    return attempts
+
+
+def simulate(code: str, target: int, start: date, end: date, rng: random.Random):
+    """Attempts and vouchers of one directorate from the programme start to `end`."""
+    needed = max(30, target // 9)
+    vouchers = issue_vouchers(code, needed, start, rng)
     pass_rate = rng.uniform(0.55, 0.85)
     activity = rng.uniform(0.6, 1.0)
     candidates = [f"{rng.randint(1_000_000, 9_999_999)}" for _ in range(int(needed * activity))]
@@ -90,36 +125,8 @@ def simulate(code: str, target: int, start: date, end: date, rng: random.Random)
         school = rng.choice(SCHOOLS)
         for exam in rng.sample(EXAM_CODES, k=rng.choice([1, 1, 2])):
             day = start + timedelta(days=14 + int((days - 14) * rng.random() ** 0.7))
-            while day <= end:
-                usable = [
-                    v
-                    for v in vouchers
-                    if v.assigned_on is None
-                    and v.cancelled_on is None
-                    and v.allocated_on <= day - timedelta(days=3)
-                    and v.expires_on >= day + timedelta(days=5)
-                ]
-                if not usable:
-                    break
-                voucher = usable[rng.randrange(min(len(usable), 60))]  # mostly the oldest batch first
-                voucher.assigned_on, voucher.candidate_id = day - timedelta(days=rng.randint(1, 10)), ppr
-                voucher.consumed_on = day
-                won = rng.random() < pass_rate
-                score = rng.randint(700, 1000) if won else (0 if rng.random() < 0.03 else rng.randint(300, 699))
-                cells = {
-                    "candidate_id": ppr,
-                    "candidate_name": name,
-                    "establishment": school,
-                    "exam_code": exam,
-                    "exam_date": day,
-                    "score": score,
-                    "passed": score >= 700,
-                    "voucher_code": voucher.code,
-                }
-                attempts.append(Attempt(cells, day, voucher))
-                if won or rng.random() < 0.5:
-                    break
-                day += timedelta(days=rng.randint(10, 25))
+            base = {"candidate_id": ppr, "candidate_name": name, "establishment": school, "exam_code": exam}
+            attempts += sit_exam(base, vouchers, day=day, end=end, pass_rate=pass_rate, rng=rng)
     attempts.sort(key=lambda a: (a.exam_date, a.cells["voucher_code"]))
     return attempts, vouchers
 

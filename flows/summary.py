@@ -10,7 +10,10 @@ from prefect.artifacts import create_table_artifact
 from prefect.states import Failed, State
 
 from nashra.periods import Period
+from nashra.request import RunRequest
+from tasks.bulletins.context import RunView
 from tasks.delivery.ledger import PENDING, UNDELIVERED
+from tasks.outputs.manifest import summary_rows
 from tasks.outputs.register import register_counts
 
 NOTHING_ARRIVED = (
@@ -40,6 +43,30 @@ def undelivered(deliveries: list[dict], channel: str) -> list[str]:
         for d in deliveries
         if d["status"] in UNDELIVERED and (channel != "none" or d["status"] != PENDING)
     ]
+
+
+def summarise(
+    request: RunRequest,
+    view: RunView,
+    *,
+    bulletins: int,
+    deliveries: dict[str, int],
+    records: list[dict],
+    errors: list[str],
+    held: bool,
+) -> RunSummary:
+    """What the run tells the CLI: per directorate, the bulletins, the messages and the errors."""
+    return RunSummary(
+        period=str(request.period),
+        out_dir=str(request.paths.period_dir(request.period)),
+        rows=summary_rows(view.ranking, view.inputs),
+        bulletins=bulletins,
+        deliveries=deliveries,
+        errors=errors,
+        undelivered=undelivered(records, request.channel),
+        channel=request.channel,
+        held=held,
+    )
 
 
 def publish_register(period: Period, register: list[dict]) -> None:

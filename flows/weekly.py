@@ -14,14 +14,13 @@ from prefect.runtime import flow_run
 from prefect.states import State
 
 from flows import stages
-from flows.summary import RunSummary, final_state, publish_summary, undelivered
+from flows.summary import RunSummary, final_state, publish_summary, summarise
 from flows.workers import worker_pool
 from nashra.paths import RunPaths
 from nashra.periods import Period
 from nashra.request import RunRequest
 from tasks.bulletins.context import RunView
 from tasks.delivery.rounds import round_counts
-from tasks.outputs.manifest import summary_rows
 
 Channel = Literal["auto", "outbox", "smtp", "none"]
 
@@ -72,16 +71,9 @@ def weekly_bulletins(
     deliveries = stages.write_manifest(
         request, view, folders[0], written=written, bulletins=bulletins, ledger=ledger, errors=errors
     )
-    summary = RunSummary(
-        period=str(request.period),
-        out_dir=str(paths.period_dir(request.period)),
-        rows=summary_rows(ranking, view.inputs),
-        bulletins=len(bulletins),
-        deliveries=round_counts(planned, tried, ledger, request.period),
-        errors=errors,
-        undelivered=undelivered(deliveries, request.channel),
-        channel=request.channel,
-        held=held,
+    counts = round_counts(planned, tried, ledger, request.period)
+    summary = summarise(
+        request, view, bulletins=len(bulletins), deliveries=counts, records=deliveries, errors=errors, held=held
     )
     publish_summary(summary, ranking)
     return final_state(summary)

@@ -59,6 +59,7 @@ def test_no_process_of_a_killed_run_outlives_it(tmp_path):
     run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started, seen = time.monotonic(), {}
     try:
+
         def up(word: str) -> bool:
             return any(word in cmdline(p) for p in seen)
 

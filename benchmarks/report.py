@@ -1,0 +1,119 @@
+"""The markdown page of `python -m benchmarks.run`: stages against the floor, memory, the CLI,
+Prefect's overhead and the scaling."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+from datetime import UTC, datetime
+from importlib.metadata import version
+
+from benchmarks.stages import DATA_STAGES, WALL
+
+CLI_RUNS = ("first run: earlier weeks computed too", "weekly run: earlier weeks cached")
+SCALING = {"1x": 3_000, "2x": 6_000, "4x": 12_000}
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def _stat(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.2f}"
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
+def report(results: dict, overhead: dict, *, scaling: dict, cli: dict) -> str:
+    """The markdown page of one full (or partial) benchmark run."""
+    versions = ", ".join(
+        f"{p} {version(p)}"
+        for p in ("prefect", "pandas", "pandera", "great-expectations", "weasyprint", "python-calamine")
+    )
+    lines = [
+        f"# Nashra benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Machine: {platform.machine()}, {cores()} cores, "
+        f"Python {platform.python_version()}, {platform.platform()}. {versions}.",
+        "",
+        "Seconds per stage of one weekly run of the flow itself (median, with min–max over the repeats), "
+        "its stage windows read from Prefect's task runs; earlier periods' tables already in `data/state` as "
+        "in a weekly run; Prefect's server already running (its start-up: last table). The floor does the "
+        "same work bare, on all cores.",
+        "",
+    ]
+    lines += _stages(results) + _memory(results)
+    if cli:
+        lines += _cli(cli)
+    lines += ["", "Prefect overhead:", "", "| measure | seconds |", "|---|---|"]
+    lines += [f"| {k} | {v:.2f} |" for k, v in overhead.items()]
+    if scaling:
+        lines += _scaling(scaling)
+    return "\n".join(lines) + "\n"
+
+
+def _stages(results: dict) -> list[str]:
+    label = {"render": f"render (wall, {cores()} processes)"}
+    header = "| stage | " + " | ".join(f"{n} (Nashra) | {n} (floor) | ratio" for n in results) + " |"
+    lines = [header, "|---" * (1 + 3 * len(results)) + "|"]
+    for stage in [*WALL, "end to end"]:
+        cells = []
+        for result in results.values():
+            values = [run.get(stage, 0.0) for run in result["runs"]]
+            floor = result["floor"].get(stage)
+            median = statistics.median(values)
+            ratio = f"{median / floor:.1f}×" if floor else ""
+            cells += [_stat(values), f"{floor:.2f}" if floor is not None else "", ratio]
+        lines.append(f"| {label.get(stage, stage)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _memory(results: dict) -> list[str]:
+    lines = [
+        "",
+        "Peak memory (RSS, MB): the run's own process, its largest worker, and the run with its workers together"
+        " (sampled every 0.1 s).",
+        "",
+        "| scenario | exam rows | bulletins | render per bulletin (s, wall) | run | largest worker | together |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, result in results.items():
+        run = result["runs"][0]
+        per = statistics.median(r["render"] for r in result["runs"]) / run["bulletins"]
+        lines.append(
+            f"| {name} | {result['rows']:,} | {int(run['bulletins'])} | {per:.2f} | {result['rss_mb']:.0f}"
+            f" | {result['worker_rss_mb']:.0f} | {result['total_rss_mb']:.0f} |"
+        )
+    return lines
+
+
+def _cli(cli: dict) -> list[str]:
+    lines = [
+        "",
+        "Through the CLI (`nashra run`, wall seconds): the stages above plus Prefect — its temporary server's"
+        " start-up, one task per directorate — and the receipts, register and manifest.",
+        "",
+        "| scenario | " + " | ".join(CLI_RUNS) + " |",
+        "|---" * (1 + len(CLI_RUNS)) + "|",
+    ]
+    for name, seconds in cli.items():
+        lines.append(f"| {name} | " + " | ".join(f"{seconds[label]:.1f}" for label in CLI_RUNS) + " |")
+    return lines
+
+
+def _scaling(scaling: dict) -> list[str]:
+    lines = [
+        "",
+        "Scaling (regional shape, data stages only: read, contracts, figures, checks, outputs):",
+        "",
+        "| rows per directorate | data stages (s) | ratio to 1× | peak RSS, run and workers together (MB) |",
+        "|---|---|---|---|",
+    ]
+    base = None
+    for label, result in scaling.items():
+        data = statistics.median(sum(run.get(s, 0.0) for s in DATA_STAGES) for run in result["runs"])
+        base = base or data
+        memory = result["total_rss_mb"]
+        lines.append(f"| {label} ({SCALING[label]:,}) | {data:.2f} | {data / base:.2f} | {memory:.0f} |")
+    return lines
