@@ -69,15 +69,17 @@ def _stages(results: dict) -> list[str]:
     return lines
 
 
+def _section(intro: str, columns: list[str]) -> list[str]:
+    """A paragraph, then the head of its table."""
+    return ["", intro, "", "| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
+
+
 def _memory(results: dict) -> list[str]:
-    lines = [
-        "",
+    lines = _section(
         "Peak memory (RSS, MB): the run's own process, its largest worker, and the run with its workers together"
         " (sampled every 0.1 s).",
-        "",
-        "| scenario | exam rows | bulletins | render per bulletin (s, wall) | run | largest worker | together |",
-        "|---|---|---|---|---|---|---|",
-    ]
+        ["scenario", "exam rows", "bulletins", "render per bulletin (s, wall)", "run", "largest worker", "together"],
+    )
     for name, result in results.items():
         run = result["runs"][0]
         per = statistics.median(r["render"] for r in result["runs"]) / run["bulletins"]
@@ -89,27 +91,21 @@ def _memory(results: dict) -> list[str]:
 
 
 def _cli(cli: dict) -> list[str]:
-    lines = [
-        "",
+    lines = _section(
         "Through the CLI (`nashra run`, wall seconds): the stages above plus Prefect — its temporary server's"
         " start-up, one task per directorate — and the receipts, register and manifest.",
-        "",
-        "| scenario | " + " | ".join(CLI_RUNS) + " |",
-        "|---" * (1 + len(CLI_RUNS)) + "|",
-    ]
+        ["scenario", *CLI_RUNS],
+    )
     for name, seconds in cli.items():
         lines.append(f"| {name} | " + " | ".join(f"{seconds[label]:.1f}" for label in CLI_RUNS) + " |")
     return lines
 
 
 def _scaling(scaling: dict) -> list[str]:
-    lines = [
-        "",
+    lines = _section(
         "Scaling (regional shape, data stages only: read, contracts, figures, checks, outputs):",
-        "",
-        "| rows per directorate | data stages (s) | ratio to 1× | peak RSS, run and workers together (MB) |",
-        "|---|---|---|---|",
-    ]
+        ["rows per directorate", "data stages (s)", "ratio to 1×", "peak RSS, run and workers together (MB)"],
+    )
     base = None
     for label, result in scaling.items():
         data = statistics.median(sum(run.get(s, 0.0) for s in DATA_STAGES) for run in result["runs"])
