@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from devtools.sample_data import HEADERS
+from devtools.sample_files import HEADERS
 from nashra.paths import REFERENCE_DIR
 from nashra.periods import Period
 from schemas.headers import COLUMNS, EXAM_RESULTS, VOUCHER_LEDGER
