@@ -6,7 +6,8 @@ from nashra.cli.common import CommandError, period_or_last
 
 
 def check(args) -> int:
-    """Exit 0 when the file would be used, 1 when it would be rejected, 2 for a wrong call."""
+    """Exit 0 when rows of the file would count, 1 when it would be rejected or every row set
+    aside, 2 for a wrong call."""
     from nashra.reference import ReferenceError, load_reference
     from tasks.intake.check import check_file, guess_source, render_report
 
@@ -27,4 +28,4 @@ def check(args) -> int:
         name = reference.directorates.loc[args.directorate.upper()]
         print(f"{name['name_ar']} — {name['name_fr']}")
     print(render_report(report))
-    return 0 if report.usable else 1
+    return 0 if report.counts else 1

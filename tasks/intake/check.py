@@ -40,6 +40,12 @@ class CheckReport:
     rows_quarantined: int = 0
     rows_duplicate: int = 0
     reasons: list[Reason] = field(default_factory=list)
+    encoding_doubt: tuple[str, str] | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Some of its rows would count: a file read whose every row is set aside does not."""
+        return self.usable and self.rows_accepted > 0
 
 
 def guess_source(path: Path) -> str | None:
@@ -61,6 +67,7 @@ def check_file(path: Path, source: str, period: Period, reference: Reference) ->
         report.error = f"erreur interne en contrôlant le fichier : {type(error).__name__}: {error}"
         return report
     report.usable = True
+    report.encoding_doubt = raw.encoding_doubt
     report.rows_read, report.rows_accepted = table.rows_read, table.rows_accepted
     report.rows_quarantined, report.rows_duplicate = table.rows_quarantined, table.rows_duplicate
     reasons_by_row = table.quarantine.set_index("row")["reasons"]
@@ -70,6 +77,25 @@ def check_file(path: Path, source: str, period: Period, reference: Reference) ->
         messages = [m for m in reasons_by_row[rows[0]].split(" | ") if m.startswith(column)]
         report.reasons.append(Reason(key, count, rows[:ROWS_LISTED], messages[0] if messages else ""))
     return report
+
+
+def _verdict(report: CheckReport) -> list[str]:
+    if not report.rows_read:
+        return [
+            "✗ لا يحتوي هذا الملف على أي سطر من البيانات تحت العناوين: لن يحتسب منه شيء.",
+            "✗ Ce fichier n'a aucune ligne de données sous l'en-tête : rien ne serait compté.",
+        ]
+    if not report.counts:
+        return [
+            "✗ لن يحتسب أي سطر من هذا الملف: كل أسطره ستعزل (انظر الأسباب أسفله).",
+            "✗ Rien de ce fichier ne serait compté : toutes ses lignes seraient mises de côté (raisons ci-dessous).",
+        ]
+    if report.rows_quarantined:
+        return [
+            "✓ سيقبل هذا الملف، مع عزل بعض الأسطر.",
+            "✓ Ce fichier serait accepté, avec des lignes mises en quarantaine.",
+        ]
+    return ["✓ سيقبل هذا الملف.", "✓ Ce fichier serait accepté."]
 
 
 def render_report(report: CheckReport) -> str:
@@ -83,12 +109,10 @@ def render_report(report: CheckReport) -> str:
             f"  {report.error}",
         ]
         return "\n".join(lines)
+    lines += [*_verdict(report), ""]
+    if report.encoding_doubt:
+        lines += [f"? {report.encoding_doubt[0]}", f"? {report.encoding_doubt[1]}", ""]
     lines += [
-        "✓ سيقبل هذا الملف." if not report.rows_quarantined else "✓ سيقبل هذا الملف، مع عزل بعض الأسطر.",
-        "✓ Ce fichier serait accepté."
-        if not report.rows_quarantined
-        else "✓ Ce fichier serait accepté, avec des lignes mises en quarantaine.",
-        "",
         f"أسطر مقروءة / lignes lues : {report.rows_read}",
         f"أسطر مقبولة / lignes acceptées : {report.rows_accepted}",
         f"أسطر معزولة / lignes en quarantaine : {report.rows_quarantined}",

@@ -10,6 +10,10 @@ from nashra.periods import PERIOD_PATTERN, Period
 from schemas.headers import SOURCES
 
 EXTENSIONS = (".csv", ".xlsx")
+EXCEL_97_IGNORED = (
+    "classeur Excel 97-2003 (.xls), non lu : l'enregistrer sous « Classeur Excel (*.xlsx) » et le renvoyer / "
+    "مصنف إكسل 97-2003 (xls.) لا يقرأ: احفظه بصيغة xlsx وأعد إرساله"
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ def _scan_directorate(folder: PeriodFolder, directory: Path, code: str) -> None:
         stem, suffix = entry.stem.lower(), entry.suffix.lower()
         if stem in found and suffix in EXTENSIONS and not entry.is_dir():
             found[stem].append(entry)
+        elif stem in found and suffix == ".xls":
+            folder.ignore(entry, EXCEL_97_IGNORED, code, stem)
         else:
             folder.ignore(entry, "nom de fichier inconnu : attendu exam_results ou voucher_ledger, en .csv ou .xlsx")
     for source, paths in found.items():

@@ -18,9 +18,11 @@ import pandas as pd
 
 from nashra.settings import InputLimits
 from schemas.headers import COLUMNS, REQUIRED, match_header
+from tasks.intake.encodings import decode
 
 HEADER_SEARCH_ROWS = 20
-SEPARATORS = (",", ";")
+SEPARATORS = (",", ";", "\t")  # tab: Excel's « Texte Unicode » and « Texte (séparateur : tabulation) »
+EXCEL_97 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the start of every .xls (OLE2) file
 
 
 class UnreadableFile(ValueError):
@@ -41,6 +43,7 @@ class RawTable:
     header_row: int
     encoding: str | None = None
     separator: str | None = None
+    encoding_doubt: tuple[str, str] | None = None  # (Arabic, French) when the encoding was a guess
 
 
 def read_table(path: Path, source: str, limits: InputLimits | None = None) -> RawTable:
@@ -60,6 +63,8 @@ def _read_table(path: Path, source: str, limits: InputLimits) -> RawTable:
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableFile("le fichier est vide", "الملف فارغ")
+    if path.suffix.lower() == ".xls" or data.startswith(EXCEL_97):
+        raise excel_97()
     if path.suffix.lower() == ".xlsx":
         rows = _xlsx_rows(data, limits)
         index = _header_index(rows, source)
@@ -67,6 +72,16 @@ def _read_table(path: Path, source: str, limits: InputLimits) -> RawTable:
     if data.count(b"\n") > limits.max_rows + HEADER_SEARCH_ROWS:
         raise _too_many_rows(limits)
     return _read_csv(data, source)
+
+
+def excel_97() -> UnreadableFile:
+    """An .xls workbook (Excel 97-2003): not read; how to save it as .xlsx, in both languages."""
+    return UnreadableFile(
+        "classeur Excel 97-2003 (.xls) : ce format n'est pas lu ; l'ouvrir dans Excel et l'enregistrer sous "
+        "« Classeur Excel (*.xlsx) », puis renvoyer le fichier .xlsx",
+        "مصنف إكسل 97-2003 (xls.): هذه الصيغة لا تقرأ؛ افتحه في إكسل واحفظه بصيغة « مصنف Excel (*.xlsx) » "
+        "ثم أرسل ملف xlsx",
+    )
 
 
 def _too_many_rows(limits: InputLimits) -> UnreadableFile:
@@ -103,15 +118,13 @@ def _read_csv(data: bytes, source: str) -> RawTable:
             "ce fichier est un classeur Excel enregistré sous un nom .csv : le renommer en .xlsx",
             "هذا الملف مصنف إكسل يحمل اسما بامتداد csv: غير امتداده إلى xlsx",
         )
-    if b"\x00" in data:  # no text has NUL bytes: never read on, never copied into a quarantine file
+    decoded = decode(data)
+    text, encoding = decoded.text, decoded.encoding
+    if "\x00" in text:  # no text has NUL: never read on, never copied into a quarantine file
         raise UnreadableFile(
             "ce fichier n'est pas un fichier texte CSV (contenu binaire, octets NUL)",
             "هذا الملف ليس ملفا نصيا من نوع CSV (محتوى ثنائي)",
         )
-    try:
-        text, encoding = data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = data.decode("cp1256", errors="replace"), "windows-1256"
     head = list(itertools.islice(io.StringIO(text, newline=""), HEADER_SEARCH_ROWS))
     best: tuple[int, str, int, list[str]] | None = None
     for separator in SEPARATORS:
@@ -143,7 +156,7 @@ def _read_csv(data: bytes, source: str) -> RawTable:
         lines = itertools.islice(io.StringIO(text, newline=""), header_index + 1, None)
         body = pd.DataFrame(list(csv.reader(lines, delimiter=separator)), dtype=object)
     table = _from_rows(header, body, header_index + 1, source)
-    return RawTable(table.frame, table.columns, table.header_row, encoding, separator)
+    return RawTable(table.frame, table.columns, table.header_row, encoding, separator, decoded.doubt)
 
 
 def _xlsx_rows(data: bytes, limits: InputLimits) -> list[list[str]]:

@@ -26,6 +26,7 @@ class ValidatedTable:
     reason_rows: dict[str, list[int]] = field(default_factory=dict)  # `column.rule` -> row numbers
     rows_read: int = 0
     rows_duplicate: int = 0
+    encoding_doubt: tuple[str, str] | None = None  # (Arabic, French): the file's encoding was a guess
 
     @property
     def rows_accepted(self) -> int:
@@ -60,6 +61,7 @@ def validate_table(raw: RawTable, source: str, ctx: RuleContext) -> ValidatedTab
         reason_rows={key: group["row"].tolist() for key, group in keys.groupby("key")},
         rows_read=len(frame),
         rows_duplicate=int(duplicate.sum()),
+        encoding_doubt=raw.encoding_doubt,
     )
 
 

@@ -63,9 +63,19 @@ def test_a_truncated_xlsx_and_a_header_only_file(tmp_path):
     assert check(xlsx).returncode == 1
     header_only = write_csv(tmp_path / "exam_results.csv", [EXAM_HEADER])
     result = check(header_only)
-    assert result.returncode == 0 and "lignes lues : 0" in result.stdout
+    assert result.returncode == 1 and "lignes lues : 0" in result.stdout
+    assert "aucune ligne de données" in result.stdout and "serait accepté" not in result.stdout
 
 
 def test_an_unknown_file_name_needs_source(tmp_path):
     result = check(write_csv(tmp_path / "export.csv", [EXAM_HEADER, GOOD]))
     assert result.returncode == 2 and "--source" in result.stderr
+
+
+def test_a_file_whose_every_row_would_be_set_aside_is_not_called_accepted(tmp_path):
+    bad = [*GOOD[:3], "10/28/2026", *GOOD[4:]]
+    result = check(write_csv(tmp_path / "exam_results.csv", [EXAM_HEADER, bad, [*bad[:6], "VCH000002"]]))
+    assert result.returncode == 1
+    assert "serait accepté" not in result.stdout and "سيقبل" not in result.stdout
+    assert "Rien de ce fichier ne serait compté" in result.stdout and "لن يحتسب أي سطر" in result.stdout
+    assert "lignes en quarantaine : 2" in result.stdout
