@@ -135,7 +135,8 @@ def evaluate(
 
 @task(name="write-rankings-and-quarantine", **quiet)
 def write_outputs(request: RunRequest, ranking: pd.DataFrame, directorates) -> dict[Path, str]:
-    return write_tables(request.paths.period_dir(request.period), ranking, list(directorates.values()))
+    period_dir = request.paths.period_dir(request.period)
+    return write_tables(period_dir, ranking, list(directorates.values()), as_of=request.period.as_of)
 
 
 @task(name="record-submissions", **quiet)

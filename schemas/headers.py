@@ -24,6 +24,36 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "consumed_on": ("date de consommation", "date d'utilisation", "consumed on", "تاريخ الاستهلاك"),
 }
 
+# Each column as a clerk knows it (Arabic, French): what `nashra check` and the receipts name.
+DISPLAY: dict[str, tuple[str, str]] = {
+    "candidate_id": ("رقم التأجير", "Matricule (PPR)"),
+    "candidate_name": ("الاسم الكامل", "Nom et prénom"),
+    "establishment": ("المؤسسة", "Établissement"),
+    "exam_code": ("رمز الامتحان", "Code examen"),
+    "exam_date": ("تاريخ الامتحان", "Date examen"),
+    "score": ("النقطة", "Note"),
+    "passed": ("الحكم", "Résultat"),
+    "voucher_code": ("رقم القسيمة", "Code voucher"),
+    "allocated_on": ("تاريخ التخصيص", "Date d'attribution"),
+    "expires_on": ("تاريخ انتهاء الصلاحية", "Date d'expiration"),
+    "status": ("الحالة", "Statut"),
+    "consumed_on": ("تاريخ الاستهلاك", "Date de consommation"),
+}
+# Words clerks write that are no accepted spelling but say which column they meant (a hint
+# in `nashra check`, never a match: SPEC §2.1 lists what is accepted).
+HINTS: dict[str, str] = {
+    "mark": "score",
+    "grade": "score",
+    "points": "score",
+    "when": "exam_date",
+    "day": "exam_date",
+    "jour": "exam_date",
+    "id": "candidate_id",
+    "code": "exam_code",
+    "bon": "voucher_code",
+    "ticket": "voucher_code",
+}
+
 COLUMNS: dict[str, tuple[str, ...]] = {
     EXAM_RESULTS: (
         "candidate_id",
@@ -63,6 +93,24 @@ for _canonical, _aliases in ALIASES.items():
 def canonical_name(header: object) -> str | None:
     """The canonical column a header cell names, or None."""
     return _LOOKUP.get(fold(str(header))) if header is not None else None
+
+
+def meant(header: str, candidates: tuple[str, ...]) -> str | None:
+    """The column among `candidates` that an unrecognised `header` most likely meant: a hint
+    word, an accepted spelling it contains or nearly is (`Score final`, `Date exam.`), or None."""
+    import difflib
+
+    folded = fold(header)
+    words = set(re.findall(r"\w+", folded))
+    for word, name in HINTS.items():
+        if word in words and name in candidates:
+            return name
+    spellings = {fold(label): name for name in candidates for label in (name, *ALIASES[name])}
+    for spelling, name in spellings.items():
+        if len(spelling) > 3 and re.search(rf"\b{re.escape(spelling)}\b", folded):
+            return name
+    close = difflib.get_close_matches(folded, list(spellings), n=1, cutoff=0.75)
+    return spellings[close[0]] if close else None
 
 
 def match_header(cells: list[str], source: str) -> dict[str, int]:

@@ -60,12 +60,26 @@ def _weekly_commands(commands) -> None:
     run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
 
     check = commands.add_parser(
-        "check", help="check one file before sending it (Arabic and French)", formatter_class=HELP
+        "check",
+        help="check one file before sending it (Arabic and French)",
+        description="مراقبة ملف قبل إرساله، كما ستراقبه المعالجة الأسبوعية. / "
+        "Contrôler un fichier avant de l'envoyer, comme le traitement hebdomadaire le fera.",
+        formatter_class=HELP,
     )
-    check.add_argument("file", type=Path)
-    check.add_argument("--source", choices=list(SOURCES))
-    check.add_argument("--directorate", help="the directorate code the file is for")
-    check.add_argument("--period", help="ISO week the file is for (default: the last complete week)")
+    check.add_argument("file", type=Path, help="الملف المراد مراقبته / le fichier à contrôler (.csv, .xlsx)")
+    check.add_argument(
+        "--source",
+        choices=list(SOURCES),
+        help="نوع الملف، إن لم يدل عليه اسمه ولا عناوينه / "
+        "le type de fichier, si ni son nom ni ses en-têtes ne le disent",
+    )
+    check.add_argument(
+        "--directorate", help="رمز المديرية، مثل FES / le code de la direction, ex. FES (vérifie ses vouchers)"
+    )
+    check.add_argument(
+        "--period",
+        help="الأسبوع، مثل 2026-W47 / la semaine, ex. 2026-W47 (défaut : la dernière semaine complète)",
+    )
     _folders(check, "reference-dir")
 
     commands.add_parser("serve", help="serve the weekly schedule on a Prefect server (PREFECT_API_URL)")

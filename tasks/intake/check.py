@@ -13,7 +13,7 @@ from nashra.periods import Period
 from nashra.reference import Reference
 from schemas import labels
 from schemas.headers import SOURCES
-from tasks.intake.read import UnreadableFile, read_table
+from tasks.intake.read import RawTable, UnreadableFile, read_table
 from tasks.intake.validate import rule_context, validate_table
 
 ROWS_LISTED = 12
@@ -41,6 +41,7 @@ class CheckReport:
     rows_duplicate: int = 0
     reasons: list[Reason] = field(default_factory=list)
     encoding_doubt: tuple[str, str] | None = None
+    other_directorate: tuple[str, str] | None = None
 
     @property
     def counts(self) -> bool:
@@ -49,12 +50,41 @@ class CheckReport:
 
 
 def guess_source(path: Path) -> str | None:
+    """The source a file's name says (exam_results.csv), else the one its headers fit alone."""
     stem = path.stem.lower()
-    return stem if stem in SOURCES else None
+    if stem in SOURCES:
+        return stem
+    fits = []
+    for source in SOURCES:
+        try:
+            read_table(path, source)
+        except UnreadableFile:
+            continue
+        fits.append(source)
+    return fits[0] if len(fits) == 1 else None
 
 
-def check_file(path: Path, source: str, period: Period, reference: Reference) -> CheckReport:
-    """Read and check one file as the weekly run would for `period`."""
+VOUCHER_DIRECTORATE = r"^VCH-([A-Za-z]{3})-"  # voucher codes carry their directorate: VCH-MEK-00012
+
+
+def other_directorate(raw: RawTable, directorate: str) -> tuple[str, str] | None:
+    """(Arabic, French) when the file's voucher codes belong mostly to another directorate."""
+    codes = raw.frame[raw.columns["voucher_code"]].str.extract(VOUCHER_DIRECTORATE, expand=False).str.upper()
+    counts = codes.value_counts()
+    if counts.empty or counts.index[0] == directorate.upper():
+        return None
+    owner, share = counts.index[0], counts.iloc[0] / max(1, len(raw.frame))
+    return (
+        f"أغلب رموز القسائم ({share:.0%}) تخص المديرية {owner} وليس {directorate.upper()}: هل هذا هو الملف الصحيح؟",
+        f"la plupart des codes voucher ({share:.0%}) sont ceux de la direction {owner}, pas de "
+        f"{directorate.upper()} : est-ce le bon fichier ?",
+    )
+
+
+def check_file(
+    path: Path, source: str, period: Period, reference: Reference, directorate: str | None = None
+) -> CheckReport:
+    """Read and check one file as the weekly run would for `period` (and for `directorate`)."""
     report = CheckReport(Path(path), source, period, usable=False)
     try:
         raw = read_table(path, source)
@@ -68,14 +98,12 @@ def check_file(path: Path, source: str, period: Period, reference: Reference) ->
         return report
     report.usable = True
     report.encoding_doubt = raw.encoding_doubt
+    report.other_directorate = other_directorate(raw, directorate) if directorate else None
     report.rows_read, report.rows_accepted = table.rows_read, table.rows_accepted
     report.rows_quarantined, report.rows_duplicate = table.rows_quarantined, table.rows_duplicate
-    reasons_by_row = table.quarantine.set_index("row")["reasons"]
     for key, count in sorted(table.reason_counts.items(), key=lambda item: (-item[1], item[0])):
-        rows = table.reason_rows[key]
-        column = key.split(".")[0]
-        messages = [m for m in reasons_by_row[rows[0]].split(" | ") if m.startswith(column)]
-        report.reasons.append(Reason(key, count, rows[:ROWS_LISTED], messages[0] if messages else ""))
+        example = table.reason_examples.get(key, "")
+        report.reasons.append(Reason(key, count, table.reason_rows[key][:ROWS_LISTED], example))
     return report
 
 
@@ -110,8 +138,9 @@ def render_report(report: CheckReport) -> str:
         ]
         return "\n".join(lines)
     lines += [*_verdict(report), ""]
-    if report.encoding_doubt:
-        lines += [f"? {report.encoding_doubt[0]}", f"? {report.encoding_doubt[1]}", ""]
+    for doubt in (report.encoding_doubt, report.other_directorate):
+        if doubt:
+            lines += [f"? {doubt[0]}", f"? {doubt[1]}", ""]
     lines += [
         f"أسطر مقروءة / lignes lues : {report.rows_read}",
         f"أسطر مقبولة / lignes acceptées : {report.rows_accepted}",

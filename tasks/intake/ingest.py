@@ -156,7 +156,7 @@ def load_source(code: str, source: str, folders: list[PeriodFolder], ctx: RuleCo
             raw = read_table(drop.path, source)
         except UnreadableFile as error:
             data.inputs.append(InputRecord(**base, status="rejected", error=str(error)))
-            data.rejected.append((drop, str(error)))
+            data.rejected.append((drop, error.both))
             continue
         table = validate_table(raw, source, ctx)
         status = "accepted" if drop.period == period else "carried"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from nashra.settings import InputLimits
-from schemas.headers import COLUMNS, REQUIRED, match_header
+from schemas.headers import ALIASES, COLUMNS, DISPLAY, REQUIRED, match_header, meant
 from tasks.intake.encodings import decode
 
 HEADER_SEARCH_ROWS = 20
@@ -32,6 +32,11 @@ class UnreadableFile(ValueError):
     def __init__(self, message: str, arabic: str = "تعذرت قراءة الملف"):
         super().__init__(message)
         self.arabic = arabic
+
+    @property
+    def both(self) -> str:
+        """Arabic, then French: the words of the receipt and of the note beside a rejected file."""
+        return f"{self.arabic} / {self}"
 
 
 @dataclass(frozen=True)
@@ -221,12 +226,32 @@ def _from_rows(header: list, body: pd.DataFrame, header_row: int, source: str) -
     columns = {name: labels[position] for name, position in matched.items()}
     missing = [name for name in REQUIRED[source] if name not in columns]
     if missing:
-        raise UnreadableFile(
-            f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} "
-            f"(colonnes trouvées : {', '.join(label for label in labels if label) or 'aucune'})",
-            f"أعمدة إلزامية غير موجودة: {', '.join(missing)}. أضف هذه الأعمدة بأسمائها المعتادة ثم أعد الإرسال",
-        )
+        unknown = [label for position, label in enumerate(labels) if position not in matched.values()]
+        raise _missing_columns(missing, [label for label in unknown if not label.startswith("column_")])
     return RawTable(frame, columns, header_row)
+
+
+def _missing_columns(missing: list[str], unknown: list[str]) -> UnreadableFile:
+    """Each missing column named as the clerk knows it, with its accepted spellings, the header
+    it may have been written as, and the columns that will be ignored."""
+    guesses = {name: label for label in reversed(unknown) if (name := meant(label, tuple(missing)))}
+    french, arabic = [], []
+    for name in missing:
+        name_ar, name_fr = DISPLAY[name]
+        guess = guesses.get(name)
+        french.append(
+            f"« {name_fr} » (orthographes acceptées : {', '.join(ALIASES[name])})"
+            + (f" — « {guess} » serait-elle cette colonne ? La renommer « {name_fr} »" if guess else "")
+        )
+        arabic.append(
+            f"« {name_ar} »" + (f" — هل العمود « {guess} » هو المقصود؟ غير عنوانه إلى « {name_ar} »" if guess else "")
+        )
+    ignored_fr = f". Colonnes non reconnues, ignorées : {', '.join(unknown)}" if unknown else ""
+    ignored_ar = f". أعمدة غير معروفة ستهمل: {', '.join(unknown)}" if unknown else ""
+    return UnreadableFile(
+        "colonne(s) obligatoire(s) absente(s) : " + " ; ".join(french) + ignored_fr,
+        "أعمدة إلزامية غير موجودة: " + "؛ ".join(arabic) + ignored_ar + ". أضفها أو صحح عناوينها ثم أعد الإرسال",
+    )
 
 
 def _labels(cells: list[str]) -> list[str]:

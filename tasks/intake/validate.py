@@ -14,7 +14,7 @@ from nashra.reference import Reference
 from schemas import columns as parse
 from schemas.contracts import SCHEMAS, RuleContext
 from schemas.headers import COLUMNS
-from schemas.reasons import MESSAGES, unreadable_code
+from schemas.reasons import message, unreadable_code
 from tasks.intake.read import RawTable
 
 
@@ -24,6 +24,7 @@ class ValidatedTable:
     quarantine: pd.DataFrame  # row, reasons, then the file's original columns
     reason_counts: dict[str, int] = field(default_factory=dict)  # `column.rule` -> rows
     reason_rows: dict[str, list[int]] = field(default_factory=dict)  # `column.rule` -> row numbers
+    reason_examples: dict[str, str] = field(default_factory=dict)  # `column.rule` -> its first row's message
     rows_read: int = 0
     rows_duplicate: int = 0
     encoding_doubt: tuple[str, str] | None = None  # (Arabic, French): the file's encoding was a guess
@@ -52,13 +53,14 @@ def validate_table(raw: RawTable, source: str, ctx: RuleContext) -> ValidatedTab
     found = _keep_first_reason_per_column(pd.concat(issues, ignore_index=True))
 
     bad = found["row"].unique()
-    keys = found.assign(key=_reason_keys(found)).drop_duplicates(["row", "key"]).sort_values("row")
-    quarantine = _quarantine_frame(rows, raw.columns, found, ctx)
+    found = found.assign(key=_reason_keys(found), message=_messages(rows, raw.columns, found, ctx))
+    keys = found.drop_duplicates(["row", "key"]).sort_values("row", kind="stable")
     return ValidatedTable(
         accepted=typed.drop(index=bad),
-        quarantine=quarantine,
+        quarantine=_quarantine_frame(rows, found),
         reason_counts=keys["key"].value_counts().sort_index().to_dict(),
         reason_rows={key: group["row"].tolist() for key, group in keys.groupby("key")},
+        reason_examples=keys.groupby("key")["message"].first().to_dict(),
         rows_read=len(frame),
         rows_duplicate=int(duplicate.sum()),
         encoding_doubt=raw.encoding_doubt,
@@ -105,19 +107,24 @@ def _keep_first_reason_per_column(issues: pd.DataFrame) -> pd.DataFrame:
     return merged[keep].drop_duplicates(["row", "column", "code"])[["row", "column", "code"]]
 
 
-def _quarantine_frame(rows: pd.DataFrame, labels: dict[str, str], found: pd.DataFrame, ctx: RuleContext):
-    if found.empty:
-        return pd.DataFrame(columns=["row", "reasons", *rows.columns])
+def _messages(rows: pd.DataFrame, labels: dict[str, str], found: pd.DataFrame, ctx: RuleContext) -> list[str]:
+    """Each reason found, in both languages, naming the column by the file's own header."""
     values = [
         rows.at[row, labels[column]] if column in labels else ""
         for row, column in zip(found["row"], found["column"], strict=True)
     ]
     context = {"as_of": ctx.as_of.strftime("%d/%m/%Y"), "start": ctx.start.strftime("%d/%m/%Y")}
-    messages = [
-        MESSAGES[code].format(column=column, value=value, **context)
+    return [
+        message(code, header=labels.get(column, column), value=value, **context)
         for code, column, value in zip(found["code"], found["column"], values, strict=True)
     ]
-    reasons = pd.Series(messages, index=found["row"]).groupby(level=0, sort=True).agg(" | ".join)
+
+
+def _quarantine_frame(rows: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """The quarantined rows: `row`, `reasons` (joined by ` | `), then the file's own columns."""
+    if found.empty:
+        return pd.DataFrame(columns=["row", "reasons", *rows.columns])
+    reasons = found.set_index("row")["message"].groupby(level=0, sort=True).agg(" | ".join)
     original = rows.loc[reasons.index]
     return pd.concat(
         [pd.DataFrame({"row": reasons.index, "reasons": reasons.to_numpy()}, index=reasons.index), original],

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,11 @@ from tasks.evaluation.figures import FIGURES, RATES
 from tasks.evaluation.ranking import RANKING_COLUMNS
 from tasks.files import write_atomic
 from tasks.intake.ingest import DirectorateData
+from tasks.outputs.workbook import rankings_xlsx
 
+# The quarantine files' own columns, for the clerk who opens them: both languages, the
+# contract's name (SPEC §5: `row`, `reasons`) kept in brackets for programs.
+QUARANTINE_HEADERS = {"row": "السطر / ligne (row)", "reasons": "الأسباب / raisons (reasons)"}
 FORMULA_START = r"^[=+\-@\t\r]"
 PLAIN_NUMBER = r"[+-]?\d+(?:[.,]\d+)?"
 
@@ -61,7 +66,7 @@ def write_quarantine(folder: Path, directorates: list[DirectorateData]) -> dict[
         for source, data in directorate.sources.items():
             stem = f"{directorate.code}_{source}"
             if data.table is not None and not data.table.quarantine.empty:
-                csv = people_csv(data.table.quarantine)
+                csv = people_csv(data.table.quarantine.rename(columns=QUARANTINE_HEADERS))
                 written[folder / f"{stem}.csv"] = write_atomic(folder / f"{stem}.csv", csv)
             for drop, reason in data.rejected:
                 name = f"{stem}_{drop.period}_rejected"
@@ -79,8 +84,14 @@ def write_quarantine(folder: Path, directorates: list[DirectorateData]) -> dict[
     return written
 
 
-def write_tables(period_dir: Path, ranking: pd.DataFrame, directorates: list[DirectorateData]) -> dict[Path, str]:
-    """rankings.csv and quarantine/, atomically; returns {path: sha256}."""
-    path = period_dir / "rankings.csv"
-    written = {path: write_atomic(path, rankings_csv(ranking))}
+def write_tables(
+    period_dir: Path, ranking: pd.DataFrame, directorates: list[DirectorateData], *, as_of: date
+) -> dict[Path, str]:
+    """rankings.csv, rankings.xlsx (dated `as_of`) and quarantine/, atomically; returns {path: sha256}."""
+    csv, xlsx = period_dir / "rankings.csv", period_dir / "rankings.xlsx"
+    stamp = datetime.combine(as_of, time(0))
+    written = {
+        csv: write_atomic(csv, rankings_csv(ranking)),
+        xlsx: write_atomic(xlsx, rankings_xlsx(ranking, stamp=stamp)),
+    }
     return written | write_quarantine(period_dir / "quarantine", directorates)

@@ -103,7 +103,8 @@ def test_quarantine_files_hold_rows_with_reasons_and_the_rejected_file(run):
     folder = run["folder"] / "quarantine"
     with (folder / "FES_exam_results.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    assert rows and list(rows[0])[:2] == ["row", "reasons"] and all(r["reasons"] for r in rows)
+    row, reasons = "السطر / ligne (row)", "الأسباب / raisons (reasons)"
+    assert rows and list(rows[0])[:2] == [row, reasons] and all(r[reasons] for r in rows)
     assert (folder / "TAO_exam_results_2026-W47_rejected.csv").exists()
     note = (folder / "TAO_exam_results_2026-W47_rejected.txt").read_text(encoding="utf-8")
     assert "score" in note

@@ -37,7 +37,8 @@ def test_a_file_missing_a_column_would_be_rejected(tmp_path):
     path = write_csv(tmp_path / "exam_results.csv", [EXAM_HEADER[:5], GOOD[:5]])
     result = check(path)
     assert result.returncode == 1
-    assert "سيرفض" in result.stdout and "rejeté" in result.stdout and "voucher_code" in result.stdout
+    assert "سيرفض" in result.stdout and "rejeté" in result.stdout
+    assert "« Code voucher »" in result.stdout and "« رقم القسيمة »" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -67,9 +68,9 @@ def test_a_truncated_xlsx_and_a_header_only_file(tmp_path):
     assert "aucune ligne de données" in result.stdout and "serait accepté" not in result.stdout
 
 
-def test_an_unknown_file_name_needs_source(tmp_path):
-    result = check(write_csv(tmp_path / "export.csv", [EXAM_HEADER, GOOD]))
-    assert result.returncode == 2 and "--source" in result.stderr
+def test_a_file_known_neither_by_name_nor_by_headers_needs_source(tmp_path):
+    result = check(write_csv(tmp_path / "export.csv", [["voucher_code", "candidate_id"], ["VCH000001", "1234567"]]))
+    assert result.returncode == 2 and "--source" in result.stderr and "type de fichier non reconnu" in result.stderr
 
 
 def test_a_file_whose_every_row_would_be_set_aside_is_not_called_accepted(tmp_path):
@@ -79,3 +80,29 @@ def test_a_file_whose_every_row_would_be_set_aside_is_not_called_accepted(tmp_pa
     assert "serait accepté" not in result.stdout and "سيقبل" not in result.stdout
     assert "Rien de ce fichier ne serait compté" in result.stdout and "لن يحتسب أي سطر" in result.stdout
     assert "lignes en quarantaine : 2" in result.stdout
+
+
+def test_missing_columns_are_named_as_the_clerk_knows_them_with_a_guess_and_the_ignored_ones(tmp_path):
+    header = ["Matricule", "Full name", "School", "Exam", "When", "Score final", "Pass", "Voucher#"]
+    path = write_csv(tmp_path / "exam_results.csv", [header, GOOD[:1] + ["Ali", "L", *GOOD[2:]]])
+    out = check(path).stdout
+    assert "« Date examen »" in out and "« تاريخ الامتحان »" in out and "exam_date" not in out
+    assert "« When » serait-elle cette colonne ? La renommer « Date examen »" in out
+    assert "« Score final » serait-elle cette colonne ?" in out and "هل العمود « Voucher# » هو المقصود" in out
+    assert "Colonnes non reconnues, ignorées : Full name, When, Score final, Pass, Voucher#" in out
+
+
+def test_a_file_with_another_name_is_known_by_its_headers_and_says_so(tmp_path):
+    result = check(write_csv(tmp_path / "export_octobre.csv", [EXAM_HEADER, GOOD]))
+    assert result.returncode == 0
+    assert "Résultats d'examens" in result.stdout and "d'après ses en-têtes" in result.stdout
+
+
+def test_a_ledger_of_another_directorate_is_pointed_out(tmp_path):
+    from tests.conftest import LEDGER_HEADER
+
+    rows = [[f"VCH-MEK-{n:05d}", "01/09/2026", "31/12/2026", "disponible", "", ""] for n in range(1, 5)]
+    result = check(write_csv(tmp_path / "voucher_ledger.csv", [LEDGER_HEADER, *rows]), "--directorate", "FES")
+    assert "sont ceux de la direction MEK, pas de FES" in result.stdout and "تخص المديرية MEK" in result.stdout
+    same = check(write_csv(tmp_path / "voucher_ledger.csv", [LEDGER_HEADER, *rows]), "--directorate", "MEK")
+    assert same.returncode == 0 and "est-ce le bon fichier" not in same.stdout

@@ -65,7 +65,7 @@ def test_received_carried_and_missing(tmp_path, reference):
         ("voucher_ledger", "2026-W45", "carried"),
     ]
     rejected = result.directorates["MEK"].inputs[1]
-    assert "absente" in rejected.error and "allocated_on, expires_on" in rejected.error
+    assert "absente" in rejected.error and "« Date d'attribution »" in rejected.error
     ifr = [(i.source, i.status) for i in result.directorates["IFR"].inputs]
     assert ifr == [("exam_results", "accepted"), ("voucher_ledger", "missing")]
 
