@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def shipped(*parts: str) -> Path:
+    """A folder of the checkout; for an installed wheel (no checkout around the code), the copy
+    the wheel carries under <prefix>/share/nashra (pyproject.toml's data-files)."""
+    here = PROJECT_ROOT.joinpath(*parts)
+    return here if here.is_dir() else Path(sys.prefix, "share", "nashra", parts[-1])
+
+
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
-REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+REFERENCE_DIR = shipped("data", "reference")
 REPORTS_DIR = PROJECT_ROOT / "data" / "reports"
 STATE_DIR = PROJECT_ROOT / "data" / "state"
-TEMPLATES_DIR = PROJECT_ROOT / "report_templates"
+TEMPLATES_DIR = shipped("report_templates")
 
 
 @dataclass(frozen=True)
