@@ -17,16 +17,18 @@ def test_check_works_from_an_installed_wheel_run_from_another_folder(tmp_path):
     wheels, venv = tmp_path / "wheels", tmp_path / "venv"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
     subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(PROJECT_ROOT)], check=True)
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # Installed by the new environment's own pip (this one's would remove the checkout's install)...
+    wheel = next(wheels.glob("nashra-*.whl"))
+    own_pip = [venv / "bin" / "python", "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    subprocess.run([*own_pip, "install", "--no-deps", "--no-index", str(wheel)], check=True)
+    # ...then its dependencies borrowed from this environment (after the install: pip never sees them).
     site = Path(
         subprocess.check_output(
             [venv / "bin" / "python", "-c", "import site; print(site.getsitepackages()[0])"], text=True
         ).strip()
     )
-    # The wheel itself is installed; its dependencies are borrowed from this environment.
     (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    wheel = next(wheels.glob("nashra-*.whl"))
-    subprocess.run([*pip, "install", "--no-deps", "--no-index", "--prefix", str(venv), str(wheel)], check=True)
     elsewhere = tmp_path / "elsewhere"
     path = write_csv(
         elsewhere / "exam_results.csv",
