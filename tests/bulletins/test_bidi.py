@@ -1,0 +1,57 @@
+"""Each language in its own block, codes never broken (issue 11), read from the real PDFs of the
+committed sample's week as `pdftotext` lays them out."""
+
+import re
+import subprocess
+
+import pytest
+
+from nashra.paths import PROJECT_ROOT, RunPaths
+from nashra.periods import Period
+from nashra.reference import REGION, load_reference
+from tasks.bulletins.context import RunView
+from tasks.bulletins.layout import html_to_pdf
+from tasks.bulletins.pages import bulletin_html
+from tasks.evaluation.history import evaluate_with_history
+from tasks.evaluation.ranking import ranking_frame
+from tasks.intake.discover import scan_folders
+
+P = Period.parse("2026-W47")
+ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufefc]")
+SPLIT_TOKEN = re.compile(r"\b2026-(?!W\d\d)|\bMO-(?!\d)|\d\d/\d\d/(?!\d{4})")
+
+
+@pytest.fixture(scope="module")
+def text(tmp_path_factory):
+    """scope -> the text of its bulletin for the sample's 2026-W47 (regional and Boulemane)."""
+    out = tmp_path_factory.mktemp("bidi")
+    paths = RunPaths(PROJECT_ROOT / "data" / "raw", PROJECT_ROOT / "data" / "reference", out, out / "state")
+    reference = load_reference(paths.reference_dir)
+    folders = scan_folders(paths.raw_dir, P, reference.codes)
+    current, history = evaluate_with_history(paths, reference, P, folders, store=False)
+    ranking = ranking_frame(current.table, history[P.previous()], reference, str(P))
+    view = RunView.of(reference, current, ranking, history=history, register=[], raw_dir=paths.raw_dir)
+    texts = {}
+    for scope in (REGION, "BOU", "TAO"):
+        pdf = out / f"{scope}.pdf"
+        pdf.write_bytes(html_to_pdf(bulletin_html(view, scope)))
+        texts[scope] = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
+    return texts
+
+
+def test_the_french_note_under_the_key_figures_is_a_line_of_its_own(text):
+    [line] = [line for line in text[REGION].splitlines() if "Total des" in line]
+    assert not ARABIC.search(line), line
+    assert "27,2 %" in line and "30/06/2027" in line
+
+
+def test_periods_codes_and_dates_are_never_broken_across_lines(text):
+    for scope, page in text.items():
+        broken = [line.strip() for line in page.splitlines() if SPLIT_TOKEN.search(line)]
+        assert broken == [], scope
+
+
+def test_a_rejected_file_in_the_regional_quality_table_reads_whole_in_each_language(text):
+    lines = text[REGION].splitlines()
+    assert any("fichier rejeté 2026-W47" in line and not ARABIC.search(line) for line in lines)
+    assert any("ملف مرفوض" in line and "2026-W47" in line and "fichier" not in line for line in lines)
