@@ -35,3 +35,41 @@ def write_previews(bulletins: Path, out_dir: Path, period: str, scopes=PREVIEW_S
             image.save(path, optimize=True)
             written.append(path)
     return written
+
+
+EMAIL_SIZE = (1000, 760)  # the window a mail client's reading pane gives, roughly
+
+
+def html_of_message(eml: Path) -> str:
+    """The HTML alternative of a message written to the outbox."""
+    from email import message_from_bytes, policy
+
+    message = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    body = message.get_body(("html",))
+    if body is None:
+        raise ValueError(f"{eml.name} has no HTML part")
+    return body.get_content()  # type: ignore[attr-defined]
+
+
+def screenshot(html: Path, png: Path, size: tuple[int, int] = EMAIL_SIZE) -> Path:
+    """`html` as Debian's chromium renders it (headless, no network needed), saved as `png`."""
+    import subprocess
+
+    command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--disable-lcd-text"]
+    command += [f"--window-size={size[0]},{size[1]}", f"--screenshot={png}", html.resolve().as_uri()]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    return png
+
+
+def write_email_previews(outbox: Path, out_dir: Path, scopes=("FES", "REGION_crsi")) -> list[Path]:
+    """`email_<scope>.png`: the HTML of a director's and of the region's message, in chromium."""
+    import tempfile
+
+    written = []
+    with tempfile.TemporaryDirectory() as folder:
+        for scope in scopes:
+            [eml] = sorted(outbox.glob(f"bulletin_{scope}*.eml"))[:1]
+            page = Path(folder) / f"{scope}.html"
+            page.write_text(html_of_message(eml), encoding="utf-8")
+            written.append(screenshot(page, out_dir / f"email_{scope.split('_')[0]}.png"))
+    return written

@@ -34,10 +34,13 @@ def _manifest_digest(data: bytes) -> str:
 
 
 def _message_digest(data: bytes) -> str:
-    """Subject, body and attachments (name and bytes) of an .eml; not its Date or other headers."""
+    """Subject, bodies (text, HTML) and attachments (name and bytes) of an .eml; not its Date or
+    other headers."""
     message = email.message_from_bytes(data, policy=policy.default)
     digest = hashlib.sha256(str(message["Subject"]).encode())
-    digest.update(message.get_body(("plain",)).get_content().encode())
+    for kind in ("plain", "html"):
+        body = message.get_body((kind,))
+        digest.update(body.get_content().encode() if body is not None else b"")
     for part in message.iter_attachments():
         digest.update((part.get_filename() or "").encode() + part.get_payload(decode=True))
     return digest.hexdigest()

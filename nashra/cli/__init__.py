@@ -131,13 +131,19 @@ def _dev_commands(commands) -> None:
 
 
 def _previews(args) -> int:
-    from devtools.previews import write_previews
+    import shutil
+
+    from devtools.previews import write_email_previews, write_previews
 
     bulletins = args.out_dir / args.period / "bulletins"
     if not bulletins.is_dir():
         raise CommandError(f"no bulletins in {bulletins}: run `nashra run --period {args.period}` first")
     for path in write_previews(bulletins, args.to, args.period):
         print(path)
+    outbox = args.out_dir / args.period / "outbox"
+    if shutil.which("chromium") and outbox.is_dir():  # the e-mail's HTML as a browser shows it
+        for path in write_email_previews(outbox, args.to):
+            print(path)
     return 0
 
 

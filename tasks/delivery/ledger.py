@@ -30,9 +30,12 @@ CREATE TABLE IF NOT EXISTS deliveries (
     subject TEXT NOT NULL, body TEXT NOT NULL, attachments TEXT NOT NULL,
     status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, note TEXT,
     message_id TEXT NOT NULL, channel TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    html TEXT NOT NULL DEFAULT '', reply_to TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (period, kind, recipient, edition_key)
 )
 """
+# Columns added since the first ledgers: (name, declaration), added to an older ledger on opening.
+ADDED_COLUMNS = (("html", "TEXT NOT NULL DEFAULT ''"), ("reply_to", "TEXT NOT NULL DEFAULT ''"))
 PENDING, FAILED, HELD, IN_DOUBT, UNCONFIRMED, REFUSED, SENT, SUPERSEDED = (
     "pending",
     "failed",
@@ -75,6 +78,8 @@ class Entry:
     channel: str | None
     created_at: str
     updated_at: str
+    html: str = ""  # the HTML alternative (bulletins), empty for text-only messages
+    reply_to: str = ""
 
     @property
     def paths(self) -> list[Path]:
@@ -91,6 +96,10 @@ class Ledger:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute(SCHEMA)
+            present = {row["name"] for row in db.execute("PRAGMA table_info(deliveries)")}
+            for name, declaration in ADDED_COLUMNS:
+                if name not in present:  # a ledger written before this column existed
+                    db.execute(f"ALTER TABLE deliveries ADD COLUMN {name} {declaration}")
 
     def _connect(self) -> sqlite3.Connection:
         target = f"{self.path.resolve().as_uri()}?mode=ro" if self.read_only else str(self.path)

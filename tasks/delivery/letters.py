@@ -19,6 +19,7 @@ import pandas as pd
 
 from nashra.periods import Period
 from nashra.reference import REGION, Reference
+from tasks.delivery.headline import headline_html
 from tasks.evaluation.figures import FIGURES, RATES
 from tasks.files import sha256_file
 
@@ -35,6 +36,8 @@ class Letter:
     body: str
     attachments: tuple[Path, ...]
     snapshot: dict
+    html: str = ""  # the HTML alternative: the headline without opening the PDF
+    reply_to: str = ""  # the regional center's address (programme.csv, center_email)
 
     @property
     def edition_key(self) -> str:
@@ -79,6 +82,10 @@ def plan_letters(
     """One bulletin letter per recipient of `recipients.csv` whose bulletins exist."""
     by_code = ranking.set_index("directorate_code")
     everyone = {code: figures_snapshot(row) for code, row in by_code.iterrows()}
+    directorates = reference.directorates
+    names = dict(
+        zip(directorates.index, zip(directorates["name_ar"], directorates["name_fr"], strict=True), strict=True)
+    )
     letters = []
     for scope, name, email in reference.recipients[["scope", "name", "email"]].itertuples(index=False):
         wanted = (bulletins.get(scope), bulletins.get(REGION)) if scope != REGION else (bulletins.get(REGION),)
@@ -97,8 +104,28 @@ def plan_letters(
         )
         subject = f"نشرة التكوينات الإشهادية MOS — {period} | Bulletin MOS {period} — {where_fr}"
         snapshot = everyone if scope == REGION else {scope: everyone.get(scope)}
-        letters.append(Letter("bulletin", scope, name, email, subject, body, attachments, snapshot))
+        html = headline_html(scope, snapshot, names=names, words=_words(reference, period, scope, attachments))
+        letters.append(
+            Letter("bulletin", scope, name, email, subject, body, attachments, snapshot, html, reply_to(reference))
+        )
     return letters
+
+
+def reply_to(reference: Reference) -> str:
+    """Where a director's answer goes: the regional center (programme.csv's center_email)."""
+    return reference.programme.get("center_email", "")
+
+
+def _words(reference: Reference, period: Period, scope: str, attachments: tuple[Path, ...]) -> dict:
+    """The sentences around the headline, in Arabic and French."""
+    where_ar, where_fr = place_names(reference, scope)
+    return {
+        "title": (f"نشرة التكوينات الإشهادية MOS — {where_ar}", f"Bulletin des formations MOS — {where_fr}"),
+        "period": str(period),
+        "as_of": period.as_of.strftime("%d/%m/%Y"),
+        "files": ", ".join(p.name for p in attachments),
+        "center": (reference.programme.get("center_ar", ""), reference.programme.get("center_fr", "")),
+    }
 
 
 def what_changed(before: dict, after: dict) -> list[str]:

@@ -14,7 +14,7 @@ from nashra.periods import Period
 from nashra.reference import Reference
 from schemas import labels
 from schemas.quality import ERROR
-from tasks.delivery.letters import Letter, place_names, recipients
+from tasks.delivery.letters import Letter, place_names, recipients, reply_to
 from tasks.evaluation.cross_checks import Finding
 from tasks.intake.ingest import DirectorateData
 
@@ -102,5 +102,8 @@ def plan_receipts(
         body = "\n".join([*intro, "", *lines, "", *notes, CHECK_HINT, "", signature]) + "\n"
         subject = f"إشعار بمراقبة الملفات — {period} | Contrôle des fichiers MOS {period} — {where_fr}"
         for name, email in recipients(reference, code):
-            letters.append(Letter("receipt", code, name, email, subject, body, attachments, {code: lines}))
+            snapshot = {code: lines}
+            letters.append(
+                Letter("receipt", code, name, email, subject, body, attachments, snapshot, "", reply_to(reference))
+            )
     return letters

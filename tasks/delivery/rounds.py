@@ -10,10 +10,11 @@ import smtplib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate
+from email.utils import format_datetime, formataddr
 
-from nashra.periods import Period
+from nashra.periods import TIMEZONE, Period
 from nashra.settings import DEFAULT_SENDER
 from tasks.delivery.ledger import FAILED, HELD, IN_DOUBT, PENDING, REFUSED, SENT, UNCONFIRMED, Entry, Ledger
 from tasks.delivery.letters import Letter, what_changed
@@ -59,6 +60,8 @@ def record_letters(letters: list[Letter], period: Period, ledger: Ledger, *, hol
             snapshot=json.dumps(letter.snapshot, sort_keys=True, ensure_ascii=False),
             subject=subject,
             body=body,
+            html=letter.html,
+            reply_to=letter.reply_to,
             attachments=json.dumps([str(p) for p in letter.attachments]),
             status=HELD if hold else PENDING,
             attempts=0,
@@ -80,8 +83,11 @@ def compose(entry: Entry, sender: str, budget: int) -> tuple[EmailMessage, str |
     message["Subject"] = entry.subject
     message["From"] = sender
     message["To"] = formataddr((entry.name, entry.recipient))
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(datetime.now(TIMEZONE))  # the academy's time, with its offset
     message["Message-ID"] = entry.message_id
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-reply loops
+    if entry.reply_to:
+        message["Reply-To"] = entry.reply_to
     message["X-Nashra-Period"] = entry.period
     message["X-Nashra-Kind"] = entry.kind
     message["X-Nashra-Edition"] = str(entry.edition)
@@ -104,6 +110,8 @@ def compose(entry: Entry, sender: str, budget: int) -> tuple[EmailMessage, str |
             + "\n"
         )
     message.set_content(body)
+    if entry.html:
+        message.add_alternative(entry.html, subtype="html")
     for path in paths:
         if path in left_out:
             continue
