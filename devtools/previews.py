@@ -56,6 +56,7 @@ def screenshot(html: Path, png: Path, size: tuple[int, int] = EMAIL_SIZE) -> Pat
     import subprocess
 
     command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--disable-lcd-text"]
+    command += ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9"]  # offline, as tested
     command += [f"--window-size={size[0]},{size[1]}", f"--screenshot={png}", html.resolve().as_uri()]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     return png
@@ -73,3 +74,13 @@ def write_email_previews(outbox: Path, out_dir: Path, scopes=("FES", "REGION_crs
             page.write_text(html_of_message(eml), encoding="utf-8")
             written.append(screenshot(page, out_dir / f"email_{scope.split('_')[0]}.png"))
     return written
+
+
+def write_report_previews(validation: Path, out_dir: Path) -> list[Path]:
+    """`quality_summary.png` and `quality_report.png`: the week's summary page and GX's validation
+    page, opened offline in chromium."""
+    [page] = sorted((validation / "validations").rglob("*.html"))[:1]
+    return [
+        screenshot(validation / "summary.html", out_dir / "quality_summary.png", (1100, 700)),
+        screenshot(page, out_dir / "quality_report.png", (1100, 900)),
+    ]

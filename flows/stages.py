@@ -40,6 +40,7 @@ from tasks.intake.discover import PeriodFolder, scan_folders
 from tasks.intake.ingest import DirectorateData, crashed_directorate, load_directorate
 from tasks.intake.validate import rule_context
 from tasks.outputs.manifest import build_manifest, manifest_json
+from tasks.outputs.quality_summary import write_quality_summary
 from tasks.outputs.register import register_counts, submission_register
 from tasks.outputs.tables import write_tables
 
@@ -129,6 +130,7 @@ def evaluate(
             docs_dir=docs_dir,
             validate=pools.checker(validate_facts),
         )
+        write_quality_summary(docs_dir, current.findings, reference, request.period)
     ranking = ranking_frame(current.table, earlier[request.period.previous()], reference, str(request.period))
     return current, ranking
 

@@ -81,6 +81,18 @@ SEVERITY = {
     "error": ("خطأ: أرقام مؤقتة", "erreur : chiffres provisoires"),
 }
 
+# What a directorate does about a finding, by severity (validation/summary.html).
+ACTIONS = {
+    "warning": (
+        "تحققوا من الأسطر المعنية وصححوا الملف عند الحاجة",
+        "vérifier les lignes en cause et corriger le fichier si besoin",
+    ),
+    "error": (
+        "صححوا الملف وأعيدوا إرساله: المديرية غير مرتبة إلى حين ذلك",
+        "corriger le fichier et le renvoyer : la direction n'est pas classée d'ici là",
+    ),
+}
+
 PROVISIONAL = ("بيانات مؤقتة", "données provisoires")
 
 COLUMNS = {

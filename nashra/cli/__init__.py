@@ -133,7 +133,7 @@ def _dev_commands(commands) -> None:
 def _previews(args) -> int:
     import shutil
 
-    from devtools.previews import write_email_previews, write_previews
+    from devtools.previews import write_email_previews, write_previews, write_report_previews
 
     bulletins = args.out_dir / args.period / "bulletins"
     if not bulletins.is_dir():
@@ -143,6 +143,9 @@ def _previews(args) -> int:
     outbox = args.out_dir / args.period / "outbox"
     if shutil.which("chromium") and outbox.is_dir():  # the e-mail's HTML as a browser shows it
         for path in write_email_previews(outbox, args.to):
+            print(path)
+    if shutil.which("chromium"):  # the quality report, opened offline
+        for path in write_report_previews(args.out_dir / args.period / "validation", args.to):
             print(path)
     return 0
 

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas.quality import QualityCheck
+from schemas.quality import ERROR, WARNING, QualityCheck
+from tasks.evaluation.docs_offline import make_offline
 
+SEVERITY_WORDS = {WARNING: "warning / avertissement", ERROR: "error / erreur"}
 _gx_lock = threading.Lock()  # GX contexts are not meant to be built from several threads at once
 
 
@@ -66,7 +68,22 @@ def validate_facts(
         run_id = RunIdentifier(run_name=suite, run_time=run_time) if run_time else None
         frame = facts.rename_axis("directorate").reset_index()
         result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
-    return _failures(result)
+    failures = _failures(result)
+    if docs_dir is not None:
+        make_offline(docs_dir, verdict(failures))  # opened on a machine without internet: nothing fetched
+    return failures
+
+
+def verdict(failures: list[Failure]) -> str:
+    """What the week's checks come to, by severity — GX says « Failed » as soon as one check
+    fails, a warning as much as an error."""
+    errors = sum(f.severity == ERROR for f in failures)
+    warnings = len(failures) - errors
+    return (
+        f"Nashra : {errors} erreur(s) (chiffres provisoires, direction non classée), {warnings} avertissement(s) "
+        f"(signalés, sans effet sur le classement) — نشرة: {errors} خطأ، {warnings} تنبيه. "
+        "GX affiche « Failed » dès qu'une attente échoue, quelle que soit sa gravité."
+    )
 
 
 def _checkpoint(checks: tuple[QualityCheck, ...], suite: str, docs_dir: Path | None):
@@ -74,6 +91,7 @@ def _checkpoint(checks: tuple[QualityCheck, ...], suite: str, docs_dir: Path | N
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.expectations.metadata_types import FailureSeverity  # shown in the docs
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
@@ -85,8 +103,9 @@ def _checkpoint(checks: tuple[QualityCheck, ...], suite: str, docs_dir: Path | N
             gxe.ExpectColumnValuesToBeBetween(
                 column=check.column,
                 max_value=check.max_value,
-                description=f"{check.code}: {check.description}",
+                description=f"{check.code} ({SEVERITY_WORDS[check.severity]}): {check.description}",
                 meta={"code": check.code, "severity": check.severity},
+                severity=FailureSeverity.CRITICAL if check.severity == ERROR else FailureSeverity.WARNING,
             )
         )
     validation = context.validation_definitions.add(
