@@ -49,7 +49,7 @@ def _context():
     return context
 
 
-_started_early: list[ProcessPoolExecutor] = []
+_checks: list[ProcessPoolExecutor] = []  # the process of Great Expectations, kept for every run of this process
 
 
 def start_early() -> None:
@@ -59,7 +59,7 @@ def start_early() -> None:
 
     _context()
     forkserver.ensure_running()
-    _started_early.append(_checks_pool())
+    _checks_pool()
 
 
 def _watch_parent() -> None:
@@ -86,12 +86,19 @@ def _load_great_expectations() -> None:
 
 
 def _checks_pool() -> ProcessPoolExecutor:
-    """One process that imports Great Expectations at once (spawned: it need not wait for the
-    workers' server)."""
+    """The process that has imported Great Expectations (spawned: it need not wait for the
+    workers' server), started once per process and kept: the periods of a backfill share it."""
+    if _checks:
+        try:
+            _checks[0].submit(int)
+            return _checks[0]
+        except (BrokenProcessPool, RuntimeError):  # died, or shut down: a new one
+            _checks.clear()
     checks = ProcessPoolExecutor(
         max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_load_great_expectations
     )
     checks.submit(int)  # starts its process now, not at the first check
+    _checks.append(checks)
     return checks
 
 
@@ -113,11 +120,10 @@ class Pools:
 
 @contextmanager
 def worker_pool(workers: int | None = None) -> Iterator[Pools]:
-    """`workers` processes (default: `default_workers()`) and one for Great Expectations, which
-    starts loading it at once."""
-    checks = _started_early.pop() if _started_early else _checks_pool()
-    with checks, _pool(workers or default_workers()) as pool:
-        yield Pools(pool, checks)
+    """`workers` processes (default: `default_workers()`) and the one of Great Expectations, which
+    starts loading it at once if it is not running yet (it serves every run of this process)."""
+    with _pool(workers or default_workers()) as pool:
+        yield Pools(pool, _checks_pool())
 
 
 def lay_out(html: str) -> bytes:

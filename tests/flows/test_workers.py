@@ -67,6 +67,12 @@ def test_checks_run_in_the_process_that_loaded_great_expectations(pools):
     assert label == "E1: 3" and pid != os.getpid() and loaded
 
 
+def test_the_periods_of_a_backfill_share_one_process_of_great_expectations(pools):
+    first = pools.checker(checked_where)([1], label="W47")[1]
+    with worker_pool(1) as again:
+        assert again.checker(checked_where)([2], label="W48")[1] == first  # imported once, not per period
+
+
 def test_workers_start_with_the_stages_already_imported(pool):
     imported = Job(pool, sorted_modules_here).result()
     assert {"tasks.intake.ingest", "tasks.bulletins.layout", "weasyprint"} <= imported
