@@ -23,6 +23,8 @@ from dataclasses import dataclass
 UTF8, UTF16, ARABIC_WINDOWS, LATIN_WINDOWS = "utf-8", "utf-16", "windows-1256", "windows-1252"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 STRONG_MARGIN = 4  # the other reading must have this many times more odd words for no doubt
+EVIDENCE_BYTES = 64 * 1024  # where the words are counted (counting a whole 1 MB file took 0.4 s)
+CODECS = {ARABIC_WINDOWS: "cp1256", LATIN_WINDOWS: "cp1252"}
 
 _WORD = re.compile(r"[^\W\d_]+")  # runs of letters
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
@@ -45,17 +47,16 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8-sig"), UTF8)
     except UnicodeDecodeError:
         pass
-    arabic, latin = data.decode("cp1256", errors="replace"), data.decode("cp1252", errors="replace")
+    sample = data[:EVIDENCE_BYTES]  # the header and a few thousand rows say as much as the whole file
+    arabic, latin = sample.decode("cp1256", errors="replace"), sample.decode("cp1252", errors="replace")
     if arabic == latin:
-        return Decoded(arabic, ARABIC_WINDOWS)
+        return Decoded(data.decode("cp1256", errors="replace"), ARABIC_WINDOWS)
     odd_arabic, odd_latin = _odd_in_arabic_reading(arabic), _odd_in_latin_reading(latin)
-    text, encoding, odd, odd_other = (
-        (latin, LATIN_WINDOWS, odd_latin, odd_arabic)
-        if odd_latin < odd_arabic
-        else (arabic, ARABIC_WINDOWS, odd_arabic, odd_latin)
+    encoding, odd, odd_other = (
+        (LATIN_WINDOWS, odd_latin, odd_arabic) if odd_latin < odd_arabic else (ARABIC_WINDOWS, odd_arabic, odd_latin)
     )
     weak = odd == odd_other or odd * STRONG_MARGIN > odd_other  # a tie, or not clearly fewer odd words
-    return Decoded(text, encoding, _doubt(encoding) if weak else None)
+    return Decoded(data.decode(CODECS[encoding], errors="replace"), encoding, _doubt(encoding) if weak else None)
 
 
 def _odd_in_arabic_reading(text: str) -> int:
