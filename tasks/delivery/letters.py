@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +36,7 @@ class Letter:
     body: str
     attachments: tuple[Path, ...]
     snapshot: dict
+    _: KW_ONLY
     html: str = ""  # the HTML alternative: the headline without opening the PDF
     reply_to: str = ""  # the regional center's address (programme.csv, center_email)
 
@@ -82,10 +83,7 @@ def plan_letters(
     """One bulletin letter per recipient of `recipients.csv` whose bulletins exist."""
     by_code = ranking.set_index("directorate_code")
     everyone = {code: figures_snapshot(row) for code, row in by_code.iterrows()}
-    directorates = reference.directorates
-    names = dict(
-        zip(directorates.index, zip(directorates["name_ar"], directorates["name_fr"], strict=True), strict=True)
-    )
+    names = {code: (row.name_ar, row.name_fr) for code, row in reference.directorates.iterrows()}
     letters = []
     for scope, name, email in reference.recipients[["scope", "name", "email"]].itertuples(index=False):
         wanted = (bulletins.get(scope), bulletins.get(REGION)) if scope != REGION else (bulletins.get(REGION),)
@@ -105,8 +103,9 @@ def plan_letters(
         subject = f"نشرة التكوينات الإشهادية MOS — {period} | Bulletin MOS {period} — {where_fr}"
         snapshot = everyone if scope == REGION else {scope: everyone.get(scope)}
         html = headline_html(scope, snapshot, names=names, words=_words(reference, period, scope, attachments))
+        sent_to = reply_to(reference)
         letters.append(
-            Letter("bulletin", scope, name, email, subject, body, attachments, snapshot, html, reply_to(reference))
+            Letter("bulletin", scope, name, email, subject, body, attachments, snapshot, html=html, reply_to=sent_to)
         )
     return letters
 

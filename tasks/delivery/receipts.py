@@ -104,6 +104,6 @@ def plan_receipts(
         for name, email in recipients(reference, code):
             snapshot = {code: lines}
             letters.append(
-                Letter("receipt", code, name, email, subject, body, attachments, snapshot, "", reply_to(reference))
+                Letter("receipt", code, name, email, subject, body, attachments, snapshot, reply_to=reply_to(reference))
             )
     return letters
