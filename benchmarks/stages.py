@@ -17,7 +17,7 @@ GROUPS = {
     "read + row contracts (with earlier periods)": ("ingest-", "evaluate-", "scan-drops"),
     "figures + checks + ranking": ("figures-checks-ranking",),
     "write outputs": ("write-rankings-and-quarantine", "record-submissions"),
-    "render": ("render-bulletins",),
+    "render": ("fill-bulletins", "lay-out-"),
     "deliver (outbox)": ("deliver-",),
     "manifest": ("write-manifest",),
 }

@@ -2,27 +2,31 @@
 
 Each wraps plain functions of `tasks/` (named as SPEC names the stages) and adds what Prefect
 gives: a task run with a name that says what it did, retries where a read can be retried, the
-progress line of the CLI. Concurrency is decided here and only here: the directorates are read
-and checked, and the bulletins laid out, in the run's pool of worker processes
-(`flows/workers.py`); a directorate whose work fails or kills its worker is `missing` with the
-reason, and the others go on.
+progress line of the CLI. Concurrency is decided here and in the flow's task runner
+(`flows/runner.py`): the directorates are read and checked, and the bulletins laid out, by tasks
+submitted to the run's worker processes; the rest runs in the run's own process. A directorate
+whose reading fails or kills its worker is `missing` with the reason, and the others go on.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from prefect import get_run_logger, task, unmapped
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
+from flows.runner import gather
 from flows.summary import NOTHING_ARRIVED, publish_register
-from flows.workers import Job, Pools, default_workers, lay_out, run_all, warm_up_layout
 from nashra import progress
+from nashra.periods import Period
 from nashra.reference import REGION, Reference, load_reference
 from nashra.request import RunRequest
 from nashra.settings import DeliverySettings
+from schemas.contracts import RuleContext
 from tasks.bulletins.context import RunView
 from tasks.bulletins.pages import bulletin_html, write_bulletin
 from tasks.delivery.ledger import Ledger
@@ -31,13 +35,12 @@ from tasks.delivery.letters import Letter, plan_letters
 from tasks.delivery.receipts import plan_receipts
 from tasks.delivery.rounds import deliver_round, delivery_records
 from tasks.delivery.transport import transport_for
-from tasks.evaluation.expectations import validate_facts
-from tasks.evaluation.history import earlier_periods, earlier_table
+from tasks.evaluation.history import cached_table, earlier_periods, earlier_table
 from tasks.evaluation.period import PeriodResult, assemble_period
 from tasks.evaluation.ranking import ranking_frame
 from tasks.files import remove_leftovers, sha256_file, staged_folder, write_atomic
-from tasks.intake.discover import PeriodFolder, scan_folders
-from tasks.intake.ingest import DirectorateData, crashed_directorate, load_directorate
+from tasks.intake.discover import PeriodFolder, folders_up_to, scan_folders
+from tasks.intake.ingest import DirectorateData, Loader, crashed_directorate, load_directorate, load_directorates
 from tasks.intake.validate import rule_context
 from tasks.outputs.manifest import build_manifest, manifest_json
 from tasks.outputs.quality_summary import write_quality_summary
@@ -64,62 +67,105 @@ def scan(request: RunRequest, reference: Reference) -> list[PeriodFolder]:
     return scan_folders(request.paths.raw_dir, request.period, reference.codes)
 
 
-@task(name="ingest-directorate", task_run_name="ingest-{code}", **quiet)
-def ingest_directorate(code: str, folders: list[PeriodFolder], ctx, pools: Pools) -> DirectorateData:
-    progress.report("ingest", code)
-    return Job(pools.workers, load_directorate, code, folders, ctx).result()
+@task(name="ingest-directorate", task_run_name="ingest-{code}-{period}", **quiet)
+def ingest_directorate(code: str, period: Period, folders: list[PeriodFolder], ctx: RuleContext) -> DirectorateData:
+    """SPEC §2: one directorate's drops for `period` read and checked, in a worker."""
+    return load_directorate(code, folders, ctx)
 
 
-def start_ingest(request: RunRequest, reference: Reference, folders, pools: Pools) -> list:
-    """Every directorate read and checked, one task each (futures, so the earlier periods start too)."""
-    ctx = rule_context(reference, request.period)
-    return ingest_directorate.map(reference.codes, unmapped(folders), unmapped(ctx), unmapped(pools))
+@dataclass(frozen=True)
+class Reads:
+    """A period's directorates being read in the workers, one task each."""
+
+    period: Period
+    folders: list[PeriodFolder]
+    ctx: RuleContext
+    futures: dict[str, PrefectFuture]
+
+    @classmethod
+    def start(cls, period: Period, reference: Reference, folders: list[PeriodFolder]) -> Reads:
+        own, ctx = folders_up_to(folders, period), rule_context(reference, period)
+        reads = cls(period, own, ctx, {})
+        reads.futures.update({code: reads.again(code) for code in reference.codes})
+        return reads
+
+    def again(self, code: str) -> PrefectFuture:
+        return ingest_directorate.submit(code, self.period, self.folders, self.ctx)
+
+    def outcomes(self) -> dict[str, Any]:
+        """Each directorate's data, or the exception its reading raised."""
+        return gather(self.futures, self.again)
 
 
-def ingested(request: RunRequest, reference: Reference, futures) -> tuple[dict[str, DirectorateData], list[str]]:
+@task(name="ingest-earlier-period", task_run_name="ingest-{period}", **quiet)
+def ingest_period(
+    period: Period, codes: list[str], folders: list[PeriodFolder], ctx: RuleContext
+) -> dict[str, DirectorateData]:
+    """An earlier period that is not in the cache: its directorates read and checked one after
+    the other, in a worker (one task per period: the run's own directorates come first)."""
+    return load_directorates(codes, folders, ctx)
+
+
+def _read_earlier(period: Period, reference: Reference, folders: list[PeriodFolder]) -> PrefectFuture:
+    own, ctx = folders_up_to(folders, period), rule_context(reference, period)
+    return ingest_period.submit(period, reference.codes, own, ctx)
+
+
+def start_reads(
+    request: RunRequest, reference: Reference, folders: list[PeriodFolder]
+) -> tuple[Reads, dict[Period, PrefectFuture]]:
+    """The period's directorates, then every earlier period that is not in the cache
+    (rank_change, W5, trends), all submitted to the workers at once."""
+    earlier = earlier_periods(request.period, reference.start_date)
+    missing = [q for q in earlier if cached_table(q, folders, request.paths) is None]
+    progress.report("ingest", f"{len(reference.codes)} directorates, {len(missing)} earlier periods")
+    current = Reads.start(request.period, reference, folders)
+    return current, {q: _read_earlier(q, reference, folders) for q in missing}
+
+
+def ingested(reads: Reads) -> tuple[dict[str, DirectorateData], list[str]]:
     """The directorates read; one whose reading failed is `missing` with the reason, the others go on."""
     directorates, errors = {}, []
-    for code, future in zip(reference.codes, futures, strict=True):
-        try:
-            directorates[code] = future.result()
-        except Exception as error:  # one directorate's failure never stops the others
-            get_run_logger().error("Directorate %s could not be read: %s", code, error)
-            errors.append(f"{code}: {error}")
-            directorates[code] = crashed_directorate(code, request.period, error)
+    for code, outcome in reads.outcomes().items():
+        if isinstance(outcome, BaseException):  # one directorate's failure never stops the others
+            get_run_logger().error("Directorate %s could not be read: %s", code, outcome)
+            errors.append(f"{code}: {outcome}")
+            outcome = crashed_directorate(code, reads.period, outcome)
+        directorates[code] = outcome
     return directorates, errors
 
 
-@task(name="evaluate-earlier-period", task_run_name="evaluate-{period}", **quiet)
-def evaluate_earlier(period, reference: Reference, folders, paths, pools: Pools) -> pd.DataFrame:
-    progress.report("history", str(period))
-
-    def in_pool(codes, own, ctx):
-        return dict(zip(codes, run_all(pools.workers, load_directorate, [(c, own, ctx) for c in codes]), strict=True))
-
-    return earlier_table(period, reference, folders, paths, load=in_pool, validate=pools.checker(validate_facts))
-
-
-def start_history(request: RunRequest, reference: Reference, folders, pools: Pools) -> dict:
-    """The earlier periods' tables (rank_change, W5, trends), one task each, as futures."""
-    earlier = earlier_periods(request.period, reference.start_date)
-    futures = evaluate_earlier.map(
-        earlier, unmapped(reference), unmapped(folders), unmapped(request.paths), unmapped(pools)
-    )
-    return dict(zip(earlier, futures, strict=True))
+def earlier_reads(
+    futures: dict[Period, PrefectFuture], reference: Reference, folders: list[PeriodFolder]
+) -> dict[Period, dict[str, DirectorateData]]:
+    """The earlier periods' directorates; an earlier period that cannot be read fails the run, as
+    its own run did."""
+    outcomes = gather(futures, lambda period: _read_earlier(period, reference, folders))
+    for outcome in outcomes.values():
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return outcomes
 
 
-def warm_layout(pools: Pools) -> list:
-    """Each worker loads the stylesheet and the fonts while the figures are computed here, so
-    that laying out the bulletins starts at once."""
-    return [Job(pools.workers, warm_up_layout) for _ in range(default_workers())]
+@task(name="evaluate-earlier-periods", task_run_name="evaluate-earlier-periods", **quiet)
+def evaluate_earlier(
+    request: RunRequest, reference: Reference, folders: list[PeriodFolder], loaded: dict
+) -> dict[Period, pd.DataFrame]:
+    """The earlier periods' tables: from the cache, or from their directorates read in the workers."""
+    progress.report("history", str(request.period.previous()))
+
+    def read(period: Period) -> Loader:
+        return (lambda codes, own, ctx: loaded[period]) if period in loaded else load_directorates
+
+    return {
+        period: earlier_table(period, reference, folders, request.paths, load=read(period))
+        for period in earlier_periods(request.period, reference.start_date)
+    }
 
 
 @task(name="figures-checks-ranking", **quiet)
-def evaluate(
-    request: RunRequest, reference: Reference, directorates, earlier, pools: Pools
-) -> tuple[PeriodResult, pd.DataFrame]:
-    """SPEC §3-4: figures, cross-checks and quality checks (with their Data Docs, written by the
-    process where Great Expectations is loaded), ranking."""
+def evaluate(request: RunRequest, reference: Reference, directorates, earlier) -> tuple[PeriodResult, pd.DataFrame]:
+    """SPEC §3-4: figures, cross-checks and quality checks (with their Data Docs), ranking."""
     progress.report("figures", str(request.period))
     with staged_folder(request.paths.validation(request.period)) as docs_dir:
         current = assemble_period(
@@ -128,7 +174,6 @@ def evaluate(
             request.period,
             history=earlier,
             docs_dir=docs_dir,
-            validate=pools.checker(validate_facts),
         )
         write_quality_summary(docs_dir, current.findings, reference, request.period)
     ranking = ranking_frame(current.table, earlier[request.period.previous()], reference, str(request.period))
@@ -148,23 +193,36 @@ def record_submissions(request: RunRequest, directorates, folder: PeriodFolder) 
     return register
 
 
-@task(name="render-bulletins", **quiet)
-def render(request: RunRequest, view: RunView, pools: Pools) -> tuple[dict[str, Path], dict[str, str]]:
-    """SPEC §6: each template filled here and laid out in a worker at once; a bulletin that
-    fails is reported and the others are written."""
+@task(name="fill-bulletins", **quiet)
+def fill(view: RunView) -> dict[str, str]:
+    """SPEC §6: each bulletin's template filled with its figures (HTML), here."""
     scopes = [REGION, *view.reference.codes]
     progress.report("render", f"{len(scopes)} bulletins")
-    jobs, errors, written = {}, {}, {}
-    for scope in scopes:
+    return {scope: bulletin_html(view, scope) for scope in scopes}
+
+
+@task(name="lay-out-bulletin", task_run_name="lay-out-{scope}", **quiet)
+def lay_out(scope: str, html: str) -> bytes:
+    """One filled bulletin as PDF, in a worker: only the workers import WeasyPrint."""
+    from tasks.bulletins.layout import html_to_pdf
+
+    return html_to_pdf(html)
+
+
+def render(request: RunRequest, view: RunView) -> tuple[dict[str, Path], dict[str, str]]:
+    """The bulletins filled here and laid out in the workers at once; a bulletin that fails is
+    reported and the others are written."""
+    filled = fill(view)
+    laid_out = gather(
+        {scope: lay_out.submit(scope, html) for scope, html in filled.items()},
+        lambda scope: lay_out.submit(scope, filled[scope]),
+    )
+    written, errors = {}, {}
+    for scope, pdf in laid_out.items():
         try:
-            jobs[scope] = Job(pools.workers, lay_out, bulletin_html(view, scope))
-        except Exception as error:
-            errors[scope] = f"{type(error).__name__}: {error}"
-    for scope, job in jobs.items():
-        try:
-            written[scope] = write_bulletin(
-                request.paths.bulletins(request.period), scope, request.period, job.result()
-            )
+            if isinstance(pdf, BaseException):
+                raise pdf
+            written[scope] = write_bulletin(request.paths.bulletins(request.period), scope, request.period, pdf)
         except Exception as error:
             errors[scope] = f"{type(error).__name__}: {error}"
     return written, errors

@@ -14,8 +14,8 @@ from prefect.runtime import flow_run
 from prefect.states import State
 
 from flows import stages
+from flows.runner import StageRunner, load_checks_meanwhile
 from flows.summary import RunSummary, final_state, publish_summary, summarise
-from flows.workers import worker_pool
 from nashra.paths import RunPaths
 from nashra.periods import Period
 from nashra.request import RunRequest
@@ -31,7 +31,8 @@ def _run_name() -> str:
     return f"weekly-{period or Period.last_complete(flow_run.scheduled_start_time)}"
 
 
-@flow(name="weekly-bulletins", flow_run_name=_run_name)
+# Prefect types `task_runner` with its generic future: its own process pool needs the same ignore.
+@flow(name="weekly-bulletins", flow_run_name=_run_name, task_runner=StageRunner())  # type: ignore[arg-type]
 def weekly_bulletins(
     period: str | None = None,
     raw_dir: str | None = None,
@@ -53,17 +54,17 @@ def weekly_bulletins(
     paths = RunPaths.with_defaults(raw_dir, reference_dir, out_dir, state_dir)
     request = RunRequest.parse(period, paths, deliver, flow_run.scheduled_start_time)
     reference = stages.preflight(request)
-    with worker_pool() as pools:  # reading, checking, GX and layout in the run's processes
-        folders = stages.scan(request, reference)
-        reading = stages.start_ingest(request, reference, folders, pools)
-        earlier = {q: future.result() for q, future in stages.start_history(request, reference, folders, pools).items()}
-        directorates, errors = stages.ingested(request, reference, reading)
-        stages.warm_layout(pools)
-        current, ranking = stages.evaluate(request, reference, directorates, earlier, pools)
-        written = stages.write_outputs(request, ranking, directorates)
-        register = stages.record_submissions(request, directorates, folders[0])
-        view = RunView.of(reference, current, ranking, history=earlier, register=register, raw_dir=paths.raw_dir)
-        bulletins, failed = stages.render(request, view, pools)
+    folders = stages.scan(request, reference)
+    reads, earlier_reads = stages.start_reads(request, reference, folders)  # in the workers, all at once
+    load_checks_meanwhile()  # Great Expectations imported here while the workers read
+    directorates, errors = stages.ingested(reads)
+    loaded = stages.earlier_reads(earlier_reads, reference, folders)
+    earlier = stages.evaluate_earlier(request, reference, folders, loaded)
+    current, ranking = stages.evaluate(request, reference, directorates, earlier)
+    written = stages.write_outputs(request, ranking, directorates)
+    register = stages.record_submissions(request, directorates, folders[0])
+    view = RunView.of(reference, current, ranking, history=earlier, register=register, raw_dir=paths.raw_dir)
+    bulletins, failed = stages.render(request, view)  # filled here, laid out in the workers
     errors += [f"bulletin {scope}: {error}" for scope, error in failed.items()]
     planned = stages.letters(request, view, bulletins)
     held = not folders[0].drops  # not one file arrived for the period (SPEC §8)

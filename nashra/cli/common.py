@@ -13,6 +13,8 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -94,6 +96,38 @@ def check_prefect_server() -> None:
             f"the Prefect server at {url} does not answer ({reason}): start it (`prefect server start`), "
             "or unset PREFECT_API_URL to run with a temporary one"
         ) from None
+
+
+@contextmanager
+def prefect_server() -> Iterator[None]:
+    """The configured Prefect server, checked; else a temporary one for the command's runs, whose
+    address the run's worker processes are given (left to themselves, each would start its own)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    check_prefect_server()
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")))
+    try:
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            yield
+            _send_what_is_queued()
+    finally:
+        server.stop()
+
+
+def _send_what_is_queued(timeout: float = 10) -> None:
+    """The logs and events still queued (the workers' among them) sent while the temporary server
+    is up: once it is gone they would be retried at exit, for ever."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        service.drain_all(timeout=timeout)
 
 
 def run_weekly_flow(request):

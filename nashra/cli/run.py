@@ -9,8 +9,8 @@ from nashra.cli.common import (
     EXIT_INCOMPLETE,
     EXIT_OK,
     CommandError,
-    check_prefect_server,
     period_or_last,
+    prefect_server,
     quiet_prefect,
     run_weekly_flow,
 )
@@ -62,12 +62,11 @@ def prepare(args, period: Period, deliver: str) -> RunRequest:
 
 
 def run(args) -> int:
-    from flows.workers import start_early
+    from flows.forkserver import start_early
 
     request = prepare(args, period_or_last(args.period), args.deliver)
     start_early()  # the workers' imports, on the other core, while this one imports Prefect
     quiet_prefect(args.verbose)
-    check_prefect_server()
 
     from rich.console import Console
 
@@ -80,7 +79,8 @@ def run(args) -> int:
             lambda stage, detail: status.update(f"Nashra {request.period}: {STAGES.get(stage, stage)} {detail}")
         )
         try:
-            summary = run_weekly_flow(request)
+            with prefect_server():
+                summary = run_weekly_flow(request)
         finally:
             progress.clear()
     if isinstance(summary, BaseException):  # the run itself could not complete

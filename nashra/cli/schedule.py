@@ -11,6 +11,7 @@ from nashra.cli.common import (
     CommandError,
     check_prefect_server,
     period_or_last,
+    prefect_server,
     quiet_prefect,
     run_weekly_flow,
 )
@@ -34,7 +35,7 @@ def serve(args) -> int:
 
 def backfill(args) -> int:
     """Run (or, with --dry-run, describe) every period from --from to --to, oldest first."""
-    from nashra.cli.run import delivery_line, prepare
+    from nashra.cli.run import prepare
     from nashra.settings import SettingsError, resolve_channel
 
     first, last = period_or_last(args.start), period_or_last(args.end)
@@ -57,7 +58,13 @@ def backfill(args) -> int:
             print(describe(one))
         return EXIT_OK
     quiet_prefect(args.verbose)
-    check_prefect_server()
+    with prefect_server():
+        return _backfill(requests)
+
+
+def _backfill(requests) -> int:
+    """The periods one after the other; the worst exit status of them."""
+    from nashra.cli.run import delivery_line
 
     worst = EXIT_OK
     for one in requests:

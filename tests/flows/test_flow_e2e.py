@@ -387,4 +387,10 @@ def test_runs_and_tasks_are_named_after_their_period_and_directorate(run):
 
     flow_names, task_names = asyncio.run(names())
     assert flow_names and set(flow_names) == {f"weekly-{PERIOD}"}
-    assert {"ingest-FES", "ingest-TAO", "evaluate-2026-W46", "deliver-outbox"} <= task_names
+    assert {
+        "ingest-FES-2026-W47",
+        "ingest-TAO-2026-W47",
+        "evaluate-earlier-periods",
+        "lay-out-REGION",
+        "deliver-outbox",
+    } <= task_names

@@ -1,0 +1,66 @@
+"""`python -m benchmarks.overhead`: what one task costs in the run's task runner (Prefect's
+process pool with forked workers, `flows/runner.py`), against the same work sent to a bare pool
+of processes forked the same way (what the run used before, with no Prefect task run per job).
+
+Needs a running Prefect server (PREFECT_API_URL), as `benchmarks.paired` starts one."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.forkserver import forked_context
+from flows.runner import StageRunner
+
+TASKS = 32
+
+
+def same(n: int) -> int:
+    return n
+
+
+nothing = task(name="nothing", cache_policy=NO_CACHE, persist_result=False)(same)
+
+
+@flow(task_runner=StageRunner(max_workers=2))
+def through_prefect(count: int) -> tuple[float, float]:
+    """Seconds per task: one at a time (a round trip), then `count` at once on two workers."""
+    [nothing.submit(0).result() for _ in range(2)]  # the workers started
+    started = time.perf_counter()
+    for n in range(8):
+        nothing.submit(n).result()
+    one = (time.perf_counter() - started) / 8
+    started = time.perf_counter()
+    [future.result() for future in [nothing.submit(n) for n in range(count)]]
+    return one, (time.perf_counter() - started) / count
+
+
+def through_bare_pool(count: int) -> tuple[float, float]:
+    with ProcessPoolExecutor(max_workers=2, mp_context=forked_context()) as pool:
+        [pool.submit(same, 0).result() for _ in range(2)]
+        started = time.perf_counter()
+        for n in range(8):
+            pool.submit(same, n).result()
+        one = (time.perf_counter() - started) / 8
+        started = time.perf_counter()
+        [future.result() for future in [pool.submit(same, n) for n in range(count)]]
+        return one, (time.perf_counter() - started) / count
+
+
+def main(repeats: int = 3) -> None:
+    rows = {"Prefect task runner": through_prefect, "bare forked pool": through_bare_pool}
+    for name, measure in rows.items():
+        runs = [measure(TASKS) for _ in range(repeats)]
+        one = statistics.median(r[0] for r in runs) * 1000
+        many = statistics.median(r[1] for r in runs) * 1000
+        print(f"{name}: {one:.1f} ms per task one at a time, {many:.1f} ms per task ({TASKS} on 2 workers)")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

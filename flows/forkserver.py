@@ -1,0 +1,39 @@
+"""The server the run's workers are forked from, apart from Prefect: `nashra run` starts it
+before it imports Prefect, so that both import at once, on the two cores."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+
+# What every worker has imported before its first task, in the server it is forked from.
+PRELOAD = ["prefect.task_engine", "tasks.intake.ingest", "tasks.bulletins.layout"]
+
+
+def forked_context():
+    """multiprocessing's forkserver context, its server importing `PRELOAD` once."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def start_early() -> None:
+    """Start the server the workers are forked from, so that it imports meanwhile."""
+    from multiprocessing import forkserver
+
+    forked_context()
+    forkserver.ensure_running()
+
+
+def watch_parent() -> None:
+    """Stop this worker as soon as the process that started it is gone."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

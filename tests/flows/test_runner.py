@@ -1,0 +1,105 @@
+"""The run's task runner (Prefect's process pool, forked workers) in real Prefect runs: results
+come back from other processes, a task's error reaches the flow, a task that kills its worker
+fails alone while the others complete, and the dead task run is Crashed, not left Running."""
+
+import multiprocessing
+import os
+import sys
+import time
+
+import pytest
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.runner import StageRunner, WorkerDied, gather
+from nashra.settings import worker_count
+
+quiet = dict(cache_policy=NO_CACHE, persist_result=False)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+@task(**quiet)
+def square_with_pid(n: int) -> tuple[int, int]:
+    if n in (13, 17) and multiprocessing.parent_process() is not None:
+        time.sleep(n - 13)  # 17: long enough for Prefect to know it is running
+        os._exit(1)  # kills its worker, as the kernel does when memory runs out
+    if n == 7:
+        raise ValueError("MEK: fichier illisible")
+    return n * n, os.getpid()
+
+
+@task(**quiet)
+def modules_here() -> set[str]:
+    return set(sys.modules)
+
+
+@flow(task_runner=StageRunner(max_workers=2))
+def squares(numbers: list[int]) -> dict:
+    futures = {n: square_with_pid.submit(n) for n in numbers}
+    outcomes = gather(futures, square_with_pid.submit)
+    return {"outcomes": outcomes, "ids": {n: f.task_run_id for n, f in futures.items()}, "here": os.getpid()}
+
+
+@flow(task_runner=StageRunner(max_workers=2))
+def imported() -> set[str]:
+    return modules_here.submit().result()
+
+
+def test_results_come_back_in_order_from_other_processes():
+    run = squares(list(range(6)))
+    assert [value for value, _ in run["outcomes"].values()] == [n * n for n in range(6)]
+    assert run["here"] not in {pid for _, pid in run["outcomes"].values()}
+
+
+def test_an_error_in_a_task_reaches_the_flow_with_its_message_and_the_others_complete():
+    outcomes = squares([6, 7, 8])["outcomes"]
+    assert isinstance(outcomes[7], ValueError) and "MEK: fichier illisible" in str(outcomes[7])
+    assert outcomes[6][0] == 36 and outcomes[8][0] == 64
+
+
+def test_a_task_that_kills_its_worker_fails_alone_and_the_others_complete():
+    run = squares([11, 12, 13, 14, 15, 16])
+    outcomes = run["outcomes"]
+    assert isinstance(outcomes[13], WorkerDied) and "stopped twice" in str(outcomes[13])
+    assert {n: outcomes[n][0] for n in (11, 12, 14, 15, 16)} == {n: n * n for n in (11, 12, 14, 15, 16)}
+    assert run["here"] not in {outcomes[n][1] for n in (11, 12, 14, 15, 16)}  # never computed in the run's process
+
+
+def test_the_task_run_of_a_dead_worker_is_crashed_not_left_running():
+    from prefect.client.orchestration import get_client
+
+    run = squares([17])
+    deadline, state = time.monotonic() + 20, None
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline and (state is None or state.type.value != "CRASHED"):
+            time.sleep(1)
+            state = client.read_task_run(run["ids"][17]).state
+    assert state is not None and state.type.value == "CRASHED"
+
+
+def test_workers_start_with_the_stages_already_imported():
+    assert {"tasks.intake.ingest", "tasks.bulletins.layout", "weasyprint", "prefect.task_engine"} <= imported()
+
+
+def test_the_number_of_workers_is_read_when_a_run_starts(monkeypatch):
+    monkeypatch.setenv("NASHRA_WORKERS", "3")
+    with StageRunner() as runner:
+        assert runner._max_workers == 3
+    assert StageRunner(max_workers=1).duplicate()._asked == 1
+
+
+def test_the_number_of_workers_can_be_set_and_a_wrong_one_is_refused(monkeypatch):
+    monkeypatch.setenv("NASHRA_WORKERS", "3")
+    assert worker_count() == 3
+    monkeypatch.setenv("NASHRA_WORKERS", "0")
+    with pytest.raises(ValueError, match="NASHRA_WORKERS='0'"):
+        worker_count()
+    monkeypatch.delenv("NASHRA_WORKERS")
+    assert worker_count() == len(os.sched_getaffinity(0))
