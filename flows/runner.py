@@ -24,10 +24,10 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ProcessPoolTaskRunner, _initialize_process_pool_worker
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, _initialize_process_pool_worker
 
 from flows.forkserver import forked_context, watch_parent
-from nashra.settings import worker_count
+from nashra.settings import dask_address, worker_count
 
 K = TypeVar("K", bound=Hashable)
 
@@ -76,6 +76,20 @@ class StageRunner(ProcessPoolTaskRunner):
                 if self._executor is broken:
                     self._executor = self._new_executor()
             return super()._resolve_futures_and_submit(*args, **kwargs)
+
+
+def task_runner() -> TaskRunner[PrefectFuture[Any]]:
+    """The weekly flow's task runner: the local worker processes, or, with NASHRA_DASK_ADDRESS,
+    the Dask cluster at that address (prefect-dask's `DaskTaskRunner`) for one large run. Read
+    when the flow is imported: a CLI run or a deployment's process."""
+    address = dask_address()
+    if address is None:
+        runner: Any = StageRunner()
+    else:
+        from prefect_dask import DaskTaskRunner
+
+        runner = DaskTaskRunner(address=address)
+    return runner  # both are typed with their own futures, which Prefect's flow decorator does not take
 
 
 def load_checks_meanwhile() -> None:

@@ -14,7 +14,7 @@ from prefect.runtime import flow_run
 from prefect.states import State
 
 from flows import stages
-from flows.runner import StageRunner, load_checks_meanwhile
+from flows.runner import load_checks_meanwhile, task_runner
 from flows.summary import RunSummary, final_state, publish_summary, summarise
 from nashra.paths import RunPaths
 from nashra.periods import Period
@@ -31,8 +31,7 @@ def _run_name() -> str:
     return f"weekly-{period or Period.last_complete(flow_run.scheduled_start_time)}"
 
 
-# Prefect types `task_runner` with its generic future: its own process pool needs the same ignore.
-@flow(name="weekly-bulletins", flow_run_name=_run_name, task_runner=StageRunner())  # type: ignore[arg-type]
+@flow(name="weekly-bulletins", flow_run_name=_run_name, task_runner=task_runner())
 def weekly_bulletins(
     period: str | None = None,
     raw_dir: str | None = None,

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -161,3 +162,16 @@ def worker_count(env: Mapping[str, str] | None = None) -> int:
             raise SettingsError(f"NASHRA_WORKERS={configured!r}: expected a whole number of processes, 1 or more")
         return int(configured)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def dask_address(env: Mapping[str, str] | None = None) -> str | None:
+    """`NASHRA_DASK_ADDRESS` (`tcp://host:port` of a Dask scheduler): one run's reading and
+    layout go to that cluster instead of the local worker processes; unset, they stay local."""
+    address = _environment(env).get("NASHRA_DASK_ADDRESS", "").strip()
+    if not address:
+        return None
+    if not re.fullmatch(r"(tcp|tls)://[^\s/:]+:\d{1,5}", address):
+        raise SettingsError(
+            f"NASHRA_DASK_ADDRESS={address!r}: expected a Dask scheduler's address, such as tcp://10.0.0.5:8786"
+        )
+    return address

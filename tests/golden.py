@@ -63,9 +63,10 @@ def digest_outputs(folder: Path) -> dict[str, str]:
     return found
 
 
-def run_demo(workdir: Path) -> Path:
-    """`nashra run` on the sample, as `make demo` does, into `workdir`; returns the period folder."""
-    env = {**os.environ, "GIT_DIR": str(workdir / "no-git")}
+def run_demo(workdir: Path, env: dict[str, str] | None = None) -> Path:
+    """`nashra run` on the sample, as `make demo` does, into `workdir` (with `env` added to the
+    environment); returns the period folder."""
+    env = {**os.environ, "GIT_DIR": str(workdir / "no-git"), **(env or {})}
     command = [sys.executable, "-m", "nashra.cli", "run", "--period", PERIOD, "--deliver", "outbox"]
     command += ["--out-dir", str(workdir / "reports"), "--state-dir", str(workdir / "state")]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)

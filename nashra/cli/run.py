@@ -45,7 +45,7 @@ def prepare(args, period: Period, deliver: str) -> RunRequest:
     """Check every setting a run depends on, before anything is read or written (exit 2)."""
     from nashra.periods import PeriodError
     from nashra.reference import ReferenceError, load_reference
-    from nashra.settings import SettingsError
+    from nashra.settings import SettingsError, dask_address, worker_count
     from tasks.delivery.ledger import LedgerError
     from tasks.delivery.ledger_check import check_ledger
 
@@ -55,6 +55,7 @@ def prepare(args, period: Period, deliver: str) -> RunRequest:
     try:
         load_reference(paths.reference_dir)
         request = RunRequest.parse(period, paths, deliver)
+        worker_count(), dask_address()  # where the work goes, checked before it starts
         check_ledger(paths.ledger, paths.out_dir)
     except (ReferenceError, SettingsError, LedgerError, PeriodError) as error:
         raise CommandError(str(error)) from None
