@@ -122,6 +122,8 @@ def test_the_period_rule_itself():
         (["--deliver", "email"], {}, "invalid choice: 'email'"),
         (["--deliver", "none"], {"PREFECT_API_URL": "http://127.0.0.1:9/api"}, "does not answer"),
         (["--deliver", "none"], {"NASHRA_MAX_ROWS": "many"}, "NASHRA_MAX_ROWS='many'"),
+        (["--deliver", "none"], {"NASHRA_WORKERS": "two"}, "NASHRA_WORKERS='two'"),
+        (["--deliver", "none"], {"NASHRA_DASK_ADDRESS": "10.0.0.5"}, "NASHRA_DASK_ADDRESS='10.0.0.5': expected"),
     ],
 )
 def test_a_wrong_setting_is_refused_in_one_line_before_anything_runs(tmp_path, args, env, message):

@@ -1,8 +1,7 @@
 """One run's tasks on a Dask cluster (NASHRA_DASK_ADDRESS, prefect-dask's DaskTaskRunner): a
 scheduler and two workers started as processes on loopback; the outputs are byte-identical to
-the local run's record, and a wrong address is refused before anything is read."""
+the local run's record (a wrong address is refused by the CLI: tests/cli/test_cli_truth.py)."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -75,13 +74,3 @@ def test_the_work_went_to_the_cluster(cluster):
     with Client(cluster, timeout=30) as client:
         done = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
     assert {"ingest_directorate", "lay_out"} <= set(done), done  # read and laid out there, not here
-
-
-def test_a_wrong_dask_address_is_refused_before_the_run(tmp_path):
-    env = {**os.environ, "NASHRA_DASK_ADDRESS": "10.0.0.5"}  # no scheme, no port
-    command = [sys.executable, "-m", "nashra.cli", "run", "--period", "2026-W47", "--deliver", "none"]
-    command += ["--out-dir", str(tmp_path / "reports"), "--state-dir", str(tmp_path / "state")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
-    assert result.returncode == 2
-    assert "NASHRA_DASK_ADDRESS='10.0.0.5'" in result.stderr and "tcp://" in result.stderr
-    assert not (tmp_path / "reports").exists()
