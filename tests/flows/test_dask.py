@@ -62,15 +62,12 @@ def _wait_for_workers(address: str, count: int) -> None:
 
 
 def test_a_run_on_a_dask_cluster_gives_the_local_run_s_outputs(cluster, tmp_path):
+    from distributed import Client
+
     found = digest_outputs(run_demo(tmp_path, env={"NASHRA_DASK_ADDRESS": cluster}))
     recorded = read_record()
     assert sorted(found) == sorted(recorded)
     assert [name for name in recorded if found[name] != recorded[name]] == []
-
-
-def test_the_work_went_to_the_cluster(cluster):
-    from distributed import Client
-
     with Client(cluster, timeout=30) as client:
         done = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
     assert {"ingest_directorate", "lay_out"} <= set(done), done  # read and laid out there, not here
