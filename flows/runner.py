@@ -47,6 +47,7 @@ class StageRunner(ProcessPoolTaskRunner):
     def __init__(self, max_workers: int | None = None):
         super().__init__(max_workers=max_workers or 1)
         self._asked = max_workers
+        self._server: dict[str, str] = {}
 
     def duplicate(self) -> StageRunner:
         return type(self)(max_workers=self._asked)
@@ -61,6 +62,7 @@ class StageRunner(ProcessPoolTaskRunner):
 
     def __enter__(self) -> StageRunner:
         self._max_workers = self._asked or worker_count()
+        self._server = _temporary_server()
         super().__enter__()
         if self._executor is not None:  # Prefect's spawned pool, which has started no process yet
             self._executor.shutdown(wait=False)
@@ -68,6 +70,7 @@ class StageRunner(ProcessPoolTaskRunner):
         return self
 
     def _resolve_futures_and_submit(self, *args: Any, **kwargs: Any):
+        kwargs["env"] = {**kwargs["env"], **self._server}
         broken = self._executor
         try:
             return super()._resolve_futures_and_submit(*args, **kwargs)
@@ -76,6 +79,22 @@ class StageRunner(ProcessPoolTaskRunner):
                 if self._executor is broken:
                     self._executor = self._new_executor()
             return super()._resolve_futures_and_submit(*args, **kwargs)
+
+
+def _temporary_server() -> dict[str, str]:
+    """The address of this process's temporary Prefect server, when it runs on one (no
+    PREFECT_API_URL), for its workers: left to themselves, each would start a server of its own
+    and report its task runs there."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return {}
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the one Prefect started for this flow run
+    if not server.running:
+        server.start()
+    return {"PREFECT_API_URL": server.api_url}
 
 
 def task_runner() -> TaskRunner[PrefectFuture[Any]]:

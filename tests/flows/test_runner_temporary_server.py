@@ -1,0 +1,50 @@
+"""Without PREFECT_API_URL (Prefect's temporary server), the workers report to the run's server:
+left to Prefect, each worker started a temporary server of its own (its task runs went there, and
+its servers outlived the run)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+SCRIPT = """
+import json, os
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from flows.runner import StageRunner
+
+@task(cache_policy=NO_CACHE, persist_result=False)
+def where() -> str:
+    from prefect.settings import PREFECT_API_URL
+    return PREFECT_API_URL.value()
+
+@flow(task_runner=StageRunner(max_workers=2))
+def probe() -> dict:
+    from prefect.server.api.server import SubprocessASGIServer
+    return {"run": SubprocessASGIServer().api_url, "workers": [where.submit().result() for _ in range(3)]}
+
+if __name__ == "__main__":
+    print(json.dumps(probe()))
+"""
+
+
+def _servers() -> int:
+    found = subprocess.run(["pgrep", "-f", "uvicorn --app-dir"], capture_output=True, text=True)
+    return len(found.stdout.split())
+
+
+def test_workers_report_to_the_run_s_temporary_server_and_none_is_left(tmp_path):
+    before = _servers()
+    script = tmp_path / "probe.py"
+    script.write_text(SCRIPT)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path)}
+    env["PYTHONPATH"] = os.getcwd()
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["workers"] == [seen["run"]] * 3
+    assert _servers() == before
