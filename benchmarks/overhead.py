@@ -9,7 +9,9 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -27,29 +29,26 @@ def same(n: int) -> int:
 nothing = task(name="nothing", cache_policy=NO_CACHE, persist_result=False)(same)
 
 
-@flow(task_runner=StageRunner(max_workers=2))
-def through_prefect(count: int) -> tuple[float, float]:
-    """Seconds per task: one at a time (a round trip), then `count` at once on two workers."""
-    [nothing.submit(0).result() for _ in range(2)]  # the workers started
+def _per_task(submit: Callable[[int], Any], count: int) -> tuple[float, float]:
+    """Seconds per task through `submit`: one at a time (a round trip), then `count` at once."""
+    [submit(0).result() for _ in range(2)]  # the workers started
     started = time.perf_counter()
     for n in range(8):
-        nothing.submit(n).result()
+        submit(n).result()
     one = (time.perf_counter() - started) / 8
     started = time.perf_counter()
-    [future.result() for future in [nothing.submit(n) for n in range(count)]]
+    [future.result() for future in [submit(n) for n in range(count)]]
     return one, (time.perf_counter() - started) / count
+
+
+@flow(task_runner=StageRunner(max_workers=2))
+def through_prefect(count: int) -> tuple[float, float]:
+    return _per_task(nothing.submit, count)
 
 
 def through_bare_pool(count: int) -> tuple[float, float]:
     with ProcessPoolExecutor(max_workers=2, mp_context=forked_context()) as pool:
-        [pool.submit(same, 0).result() for _ in range(2)]
-        started = time.perf_counter()
-        for n in range(8):
-            pool.submit(same, n).result()
-        one = (time.perf_counter() - started) / 8
-        started = time.perf_counter()
-        [future.result() for future in [pool.submit(same, n) for n in range(count)]]
-        return one, (time.perf_counter() - started) / count
+        return _per_task(lambda n: pool.submit(same, n), count)
 
 
 def main(repeats: int = 3) -> None:
