@@ -10,8 +10,10 @@ while the command imports Prefect.
 
 A process that dies (out of memory, killed) breaks Prefect's pool: its task and every task still
 queued fail with `BrokenProcessPool`, and nothing would run afterwards. Here the next submission
-gets a fresh pool, and `gather` tries each task that was lost once more, alone; a task that kills
-that process too is `WorkerDied`, and the others go on. Workers watch their parent and stop within
+gets a fresh pool, with a fresh queue for the workers' logs and events (a process killed while
+writing to the old one leaves its lock taken, and every later worker would hang on it), and
+`gather` tries each task that was lost once more, alone; a task that kills that process too is
+`WorkerDied`, and the others go on. Workers watch their parent and stop within
 a second when it is gone (a killed run leaves none behind).
 """
 
@@ -24,7 +26,12 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, _initialize_process_pool_worker
+from prefect.task_runners import (
+    _PROCESS_POOL_MESSAGE_QUEUE_SHUTDOWN,
+    ProcessPoolTaskRunner,
+    TaskRunner,
+    _initialize_process_pool_worker,
+)
 
 from flows.forkserver import forked_context, watch_parent
 from nashra.settings import dask_address, worker_count
@@ -77,8 +84,36 @@ class StageRunner(ProcessPoolTaskRunner):
         except BrokenProcessPool:  # a worker died: this task and the next ones go to fresh processes
             with _replacing:
                 if self._executor is broken:
+                    self._listen_afresh()
                     self._executor = self._new_executor()
             return super()._resolve_futures_and_submit(*args, **kwargs)
+
+    def _listen_afresh(self) -> None:
+        """A new queue for the workers' logs and events, read by a new thread. A process killed
+        while writing to the old queue holds its lock for ever: a worker of the new pool writing
+        there would wait for it, and never exit (found by tests/flows/test_runner_dead_writer.py)."""
+        old = self._subprocess_message_queue
+        self._subprocess_message_queue = forked_context().Queue()
+        self._message_forwarding_thread = threading.Thread(
+            target=self._forward_subprocess_messages, name="nashra-worker-messages", daemon=True
+        )
+        self._message_forwarding_thread.start()
+        if old is not None:
+            _stop_reading(old)
+
+    def _stop_message_forwarding(self) -> None:
+        if self._subprocess_message_queue is not None:
+            self._subprocess_message_queue.cancel_join_thread()  # see `_stop_reading`
+        super()._stop_message_forwarding()
+
+
+def _stop_reading(queue: Any) -> None:
+    """Ask the thread reading the workers' queue to stop. If a dead worker holds the queue's lock
+    the request never gets through: the thread then waits for ever, harmlessly (a daemon), and the
+    process must not wait at its exit to hand the request over (it would never exit); the run's
+    process writes nothing else there."""
+    queue.cancel_join_thread()
+    queue.put_nowait(_PROCESS_POOL_MESSAGE_QUEUE_SHUTDOWN)
 
 
 def _temporary_server() -> dict[str, str]:
