@@ -18,6 +18,7 @@ def shipped(*parts: str) -> Path:
 
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
 REFERENCE_DIR = shipped("data", "reference")
+NATIONAL_DIR = shipped("data", "national")  # the academies of a national installation
 REPORTS_DIR = PROJECT_ROOT / "data" / "reports"
 STATE_DIR = PROJECT_ROOT / "data" / "state"
 TEMPLATES_DIR = shipped("report_templates")

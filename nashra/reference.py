@@ -49,7 +49,7 @@ class Reference:
         return date.fromisoformat(self.programme["phase_deadline"])
 
 
-def _read_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+def read_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
     """Rows of a reference CSV with their line numbers; every listed column must be filled."""
     if not path.is_file():
         raise ReferenceError(f"{path}: reference file not found")
@@ -72,7 +72,7 @@ def _read_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]
     return rows
 
 
-def _unique(path: Path, rows: list[tuple[int, dict[str, str]]], key: str) -> None:
+def unique(path: Path, rows: list[tuple[int, dict[str, str]]], key: str) -> None:
     seen: dict[str, int] = {}
     for line, cells in rows:
         if cells[key] in seen:
@@ -103,21 +103,21 @@ def load_reference(folder: Path) -> Reference:
 
 
 def _directorates(path: Path) -> pd.DataFrame:
-    rows = _read_rows(path, ["code", "name_ar", "name_fr", "kind"])
-    _unique(path, rows, "code")
+    rows = read_rows(path, ["code", "name_ar", "name_fr", "kind"])
+    unique(path, rows, "code")
     return pd.DataFrame([c for _, c in rows]).set_index("code")[["name_ar", "name_fr", "kind"]]
 
 
 def _exams(path: Path) -> pd.DataFrame:
-    rows = _read_rows(path, ["exam_code", "title_fr", "title_ar", "level", "passing_score"])
-    _unique(path, rows, "exam_code")
+    rows = read_rows(path, ["exam_code", "title_fr", "title_ar", "level", "passing_score"])
+    unique(path, rows, "exam_code")
     scores = [_whole_number(path, line, "passing_score", cells["passing_score"]) for line, cells in rows]
     return pd.DataFrame([c for _, c in rows]).assign(passing_score=scores).set_index("exam_code")
 
 
 def _targets(path: Path, codes: set[str]) -> pd.Series:
-    rows = _read_rows(path, ["directorate_code", "beneficiaries_target"])
-    _unique(path, rows, "directorate_code")
+    rows = read_rows(path, ["directorate_code", "beneficiaries_target"])
+    unique(path, rows, "directorate_code")
     targets = {}
     for line, cells in rows:
         if cells["directorate_code"] not in codes:
@@ -131,7 +131,7 @@ def _targets(path: Path, codes: set[str]) -> pd.Series:
 
 
 def _programme(path: Path) -> dict[str, str]:
-    programme = {cells["key"]: cells["value"] for _, cells in _read_rows(path, ["key", "value"])}
+    programme = {cells["key"]: cells["value"] for _, cells in read_rows(path, ["key", "value"])}
     for key in ("start_date", "phase_deadline", "name_ar", "name_fr", "academy_ar", "academy_fr"):
         if key not in programme:
             raise ReferenceError(f"{path}: missing key {key!r}")
@@ -144,10 +144,16 @@ def _programme(path: Path) -> dict[str, str]:
 
 
 def _recipients(path: Path, codes: set[str]) -> pd.DataFrame:
-    rows = _read_rows(path, ["scope", "name", "email"])
+    return read_recipients(path, {REGION, *codes}, "is neither REGION nor a directorate")
+
+
+def read_recipients(path: Path, scopes: set[str], refusal: str) -> pd.DataFrame:
+    """Recipients whose scope is one of `scopes` (else the line `refusal`), each with an e-mail
+    address and a name without line breaks (it goes into a message header)."""
+    rows = read_rows(path, ["scope", "name", "email"])
     for line, cells in rows:
-        if cells["scope"] != REGION and cells["scope"] not in codes:
-            raise ReferenceError(f"{path}:{line}: scope {cells['scope']!r} is neither REGION nor a directorate")
+        if cells["scope"] not in scopes:
+            raise ReferenceError(f"{path}:{line}: scope {cells['scope']!r} {refusal}")
         if not EMAIL.match(cells["email"]):
             raise ReferenceError(f"{path}:{line}: {cells['email']!r} is not an e-mail address")
         if CONTROL.search(cells["name"]):

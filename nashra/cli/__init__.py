@@ -114,7 +114,7 @@ def _delivery_commands(commands) -> None:
 
 
 def _dev_commands(commands) -> None:
-    """previews, sample-data: the developers' tools (devtools/)."""
+    """previews, sample-data, national-sample: the developers' tools (devtools/)."""
     previews = commands.add_parser(
         "previews", help="PNG previews of a run's bulletins (docs and visual tests)", formatter_class=HELP
     )
@@ -128,6 +128,16 @@ def _dev_commands(commands) -> None:
     sample.add_argument("--weeks", type=int, default=6)
     sample.add_argument("--seed", type=int, default=2026)
     sample.add_argument("--clean", action="store_true", help="no faulty rows or drops")
+
+    national = commands.add_parser(
+        "national-sample",
+        help="write synthetic drops up to 2026-W47 for the academies of data/national (one folder each)",
+        formatter_class=HELP,
+    )
+    national.add_argument("--out", type=Path, default=PROJECT_ROOT / "data" / "national-raw")
+    national.add_argument("--rows", type=int, default=300, help="exam rows per directorate at the last week")
+    national.add_argument("--weeks", type=int, default=2)
+    national.add_argument("--only", default="", help="academy codes, comma-separated (default: all)")
 
 
 def _previews(args) -> int:
@@ -160,6 +170,18 @@ def _sample(args) -> int:
     return 0
 
 
+def _national_sample(args) -> int:
+    from devtools.national_sample import write_national_sample
+
+    only = [code.strip() for code in args.only.split(",") if code.strip()]
+    try:
+        written = write_national_sample(args.out, exam_rows=args.rows, weeks=args.weeks, only=only)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    print(f"{len(written)} academies written under {args.out}: {', '.join(written)}")
+    return 0
+
+
 def _handler(command: str):
     from nashra.cli import check, deliver, run, schedule
 
@@ -173,6 +195,7 @@ def _handler(command: str):
         "backfill": schedule.backfill,
         "previews": _previews,
         "sample-data": _sample,
+        "national-sample": _national_sample,
     }[command]
 
 

@@ -40,9 +40,9 @@ def people_csv(frame: pd.DataFrame) -> bytes:
     return neutralised(frame).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
-def rankings_csv(frame: pd.DataFrame) -> bytes:
+def rankings_csv(frame: pd.DataFrame, columns: tuple[str, ...] = RANKING_COLUMNS) -> bytes:
     """Rates as fractions with 6 decimals, score with 2, counts as integers, unknowns empty."""
-    frame = frame[list(RANKING_COLUMNS)]
+    frame = frame[list(columns)]
     text = frame.astype(object).copy()
     for column in frame.columns:
         values = frame[column]
