@@ -10,7 +10,7 @@ from pathlib import Path
 
 from nashra import __version__
 from nashra.cli.common import CommandError, fail, internal_error
-from nashra.paths import PROJECT_ROOT, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
+from nashra.paths import NATIONAL_DIR, PROJECT_ROOT, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
 from nashra.settings import CHANNELS, SENDING_CHANNELS
 from schemas.headers import SOURCES
 
@@ -58,6 +58,23 @@ def _weekly_commands(commands) -> None:
         help="auto: the week just ended is delivered (by NASHRA_DELIVERY), a past period is not",
     )
     run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
+
+    national = commands.add_parser(
+        "national",
+        help="every academy's weekly run on the work pool, then the national ranking",
+        formatter_class=HELP,
+    )
+    national.add_argument("--period", help="ISO week, e.g. 2026-W47 (default: the last complete week)")
+    national.add_argument("--national-dir", type=Path, default=NATIONAL_DIR, help="folder of academies.csv")
+    national.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=PROJECT_ROOT / "data" / "national-raw",
+        help="one folder of weekly drops per academy code",
+    )
+    _folders(national, "out-dir", "state-dir")
+    national.add_argument("--deliver", choices=CHANNELS, default="auto", help="how each academy run delivers")
+    national.add_argument("--verbose", action="store_true", help="show Prefect's logs")
 
     check = commands.add_parser(
         "check",
@@ -183,10 +200,11 @@ def _national_sample(args) -> int:
 
 
 def _handler(command: str):
-    from nashra.cli import check, deliver, run, schedule
+    from nashra.cli import check, deliver, national, run, schedule
 
     return {
         "run": run.run,
+        "national": national.national,
         "check": check.check,
         "deliver": deliver.deliver,
         "deliveries": deliver.deliveries,

@@ -1,0 +1,113 @@
+"""The national flow: one academy run per academy as a run of the `weekly-bulletins/academy`
+deployment on a work pool (today's weekly flow on that academy's folders, its delivery to its own
+recipients unchanged), then the national roll-up over those that completed.
+
+Wiring only. An academy run that fails, or whose worker dies, is started once more (on whichever
+worker takes it); one that fails again is missing from the roll-up, and the national run is
+Failed with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import FlowRun
+from prefect.deployments import run_deployment
+from prefect.runtime import flow_run
+from prefect.states import Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from nashra.academies import load_nation
+from nashra.paths import NATIONAL_DIR, RunPaths
+from nashra.periods import Period
+from tasks.national.rollup import national_table, roll_up
+
+ACADEMY_DEPLOYMENT = "weekly-bulletins/academy"
+Channel = Literal["auto", "outbox", "smtp", "none"]
+ACADEMIES_AT_ONCE: Any = ThreadPoolTaskRunner(max_workers=12)  # threads that wait for the academy runs
+
+
+class AcademyRunFailed(RuntimeError):
+    """An academy's weekly run ended in a state other than Completed."""
+
+
+@dataclass
+class NationalSummary:
+    period: str
+    table: str  # rankings_national.csv
+    runs: dict[str, str]  # academy code -> its flow run's id (the last attempt)
+    missing: dict[str, str]  # academy code -> why
+
+
+@task(name="run-academy", task_run_name="academy-{code}-{period}", retries=1, cache_policy=NO_CACHE)
+def run_academy(code: str, period: str, paths: RunPaths, deliver: str) -> str:
+    """One academy's weekly run on the work pool, waited for; its flow run's id. Raises when it
+    did not complete, so that Prefect starts it once more (`retries=1`)."""
+    parameters = {
+        "period": period,
+        "raw_dir": str(paths.raw_dir),
+        "reference_dir": str(paths.reference_dir),
+        "out_dir": str(paths.out_dir),
+        "state_dir": str(paths.state_dir),
+        "deliver": deliver,
+    }
+    run = cast(
+        FlowRun, run_deployment(ACADEMY_DEPLOYMENT, parameters=parameters, timeout=None, tags=[f"academy-{code}"])
+    )
+    if run.state is None or not run.state.is_completed():
+        state = run.state.name if run.state else "unknown"
+        raise AcademyRunFailed(f"{code}: run {run.name} ended {state}: {run.state.message if run.state else ''}")
+    return str(run.id)
+
+
+def _run_name() -> str:
+    return f"national-{flow_run.parameters.get('period')}"
+
+
+@flow(name="national-bulletins", flow_run_name=_run_name, task_runner=ACADEMIES_AT_ONCE)
+def national_bulletins(
+    period: str,
+    raw_dir: str,
+    out_dir: str,
+    state_dir: str,
+    national_dir: str | None = None,
+    deliver: Channel = "none",
+) -> NationalSummary | State:
+    """Every academy's weekly bulletins for one ISO week, then the national ranking.
+
+    Args:
+        period: ISO week such as 2026-W47.
+        raw_dir: folder holding one folder of weekly drops per academy code.
+        out_dir: folder of the reports: one folder per academy, and NATIONAL/ for the roll-up.
+        state_dir: one state folder per academy (its delivery ledger and caches).
+        national_dir: folder of academies.csv (default data/national).
+        deliver: how each academy run delivers its bulletins (outbox, smtp, none, auto).
+    """
+    week = str(Period.parse_past(period))
+    nation = load_nation(Path(national_dir) if national_dir else NATIONAL_DIR)
+    national = RunPaths.with_defaults(raw_dir, None, out_dir, state_dir)
+    futures = {
+        code: run_academy.submit(code, week, academy.paths(national), deliver)
+        for code, academy in nation.academies.items()
+    }
+    runs: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    for code, future in futures.items():
+        future.wait()
+        state = future.state
+        if state.is_completed():
+            runs[code] = future.result()
+        else:
+            missing[code] = str(state.message or state.name)
+    roll_up(nation, national, week, completed=list(runs))
+    summary = NationalSummary(week, str(national_table(national, week)), runs, missing)
+    if missing:
+        reasons = "; ".join(f"{code}: {why}" for code, why in missing.items())
+        return Failed(
+            message=f"{len(missing)} academy run(s) failed twice, missing from the roll-up: {reasons}", data=summary
+        )
+    return summary

@@ -1,0 +1,144 @@
+"""The national flow on a real Prefect server with two process workers of one work pool: every
+academy runs as a deployment run, the runs are shared by both workers, each academy's outputs are
+those of a direct run of that academy, and the national figures are the sums of the academies'."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from devtools.national_sample import write_national_sample
+from nashra.academies import load_nation
+from nashra.paths import NATIONAL_DIR, PROJECT_ROOT, RunPaths
+from tasks.evaluation.figures import COUNTS
+from tasks.national.rollup import read_rankings
+from tests.golden import digest_outputs
+from tests.national.academy_run import PERIOD, run_academy
+
+pytestmark = pytest.mark.e2e
+ACADEMIES = ["GON", "LSH", "DOD"]  # the three smallest: 4, 4 and 2 directorates
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Prefect server stopped ({server.returncode})")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError("the Prefect server did not answer")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A Prefect server (SQLite) and two process workers of the pool `academies`, the academy
+    deployment deployed from prefect.yaml; every process stopped by its group at the end."""
+    home = tmp_path_factory.mktemp("prefect")
+    url = f"http://127.0.0.1:{_free_port()}/api"
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": url, "NASHRA_HOME": str(PROJECT_ROOT)}
+    env |= {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "NASHRA_WORKERS": "1"}
+    started: list[subprocess.Popen] = []
+
+    def start(*command: str, log: str) -> subprocess.Popen:
+        with open(home / log, "wb") as out:
+            process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        started.append(process)
+        return process
+
+    try:
+        port = url.split(":")[-1].split("/")[0]
+        server = start(PREFECT, "server", "start", "--host", "127.0.0.1", "--port", port, log="server.log")
+        _wait_healthy(url, server)
+        for command in (
+            [PREFECT, "work-pool", "create", "academies", "--type", "process"],
+            [PREFECT, "--no-prompt", "deploy", "--name", "academy", "--pool", "academies"],
+        ):
+            done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, done.stdout[-1500:] + done.stderr[-1500:]
+        for name in ("w1", "w2"):
+            start(PREFECT, "worker", "start", "--pool", "academies", "--name", name, "--limit", "1", log=f"{name}.log")
+        yield {"env": env, "url": url, "home": home}
+    finally:
+        for process in started:
+            with _quietly():
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in started:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+class _quietly:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, trace):
+        return kind is ProcessLookupError
+
+
+def _three_academies(folder: Path) -> Path:
+    """A national folder listing three academies of data/national."""
+    folder.mkdir()
+    lines = (NATIONAL_DIR / "academies.csv").read_text(encoding="utf-8").splitlines()
+    kept = [lines[0]] + [
+        line.replace(",academies/", f",{NATIONAL_DIR}/academies/") for line in lines[1:] if line[:3] in ACADEMIES
+    ]
+    (folder / "academies.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    (folder / "recipients.csv").write_bytes((NATIONAL_DIR / "recipients.csv").read_bytes())
+    return folder
+
+
+def test_a_national_run_on_two_workers_equals_the_academies_run_directly(cluster, tmp_path):
+    national_dir = _three_academies(tmp_path / "national")
+    national = RunPaths(raw_dir=tmp_path / "raw", out_dir=tmp_path / "reports", state_dir=tmp_path / "state")
+    write_national_sample(national.raw_dir, exam_rows=60, weeks=1, only=ACADEMIES)
+    command = [sys.executable, "-m", "nashra.cli", "national", "--period", PERIOD, "--deliver", "none"]
+    command += ["--national-dir", str(national_dir), "--raw-dir", str(national.raw_dir)]
+    command += ["--out-dir", str(national.out_dir), "--state-dir", str(national.state_dir)]
+    done = subprocess.run(command, env=cluster["env"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    taken = {
+        name: set(re.findall(r"submitting flow run '([0-9a-f-]+)'", (cluster["home"] / f"{name}.log").read_text()))
+        for name in ("w1", "w2")
+    }
+    assert taken["w1"] and taken["w2"], taken  # both workers took academy runs
+
+    nation = load_nation(national_dir)
+    table = read_rankings_national(national.out_dir / "NATIONAL" / PERIOD / "rankings_national.csv")
+    academies = table[table["level"] == "academy"].set_index("code")
+    for code in ACADEMIES:
+        paths = nation.academies[code].paths(national)
+        alone = RunPaths(
+            paths.raw_dir, paths.reference_dir, tmp_path / "direct" / code, tmp_path / "direct-state" / code
+        )
+        run_academy(alone, cluster["env"])
+        assert digest_outputs(paths.period_dir(PERIOD)) == digest_outputs(alone.period_dir(PERIOD)) != {}
+        own = read_rankings(paths.rankings(PERIOD))
+        assert {c: int(academies.loc[code, c]) for c in COUNTS} == {c: int(own[c].sum()) for c in COUNTS}
+
+
+def read_rankings_national(path: Path):
+    import pandas as pd
+
+    return pd.read_csv(path, encoding="utf-8-sig", dtype={"code": str, "level": str})
