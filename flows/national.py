@@ -64,6 +64,46 @@ def run_academy(code: str, period: str, paths: RunPaths, deliver: str) -> str:
     return str(run.id)
 
 
+LOST_RUNS = "nashra: crash runs whose heartbeat stopped"
+
+
+def watch_for_lost_runs(within_seconds: int = 90) -> None:
+    """The server marks Crashed a run that stops sending heartbeats (its machine gone, its worker
+    killed with it), so that `run_academy` sees it end and starts it again: Prefect's answer to
+    zombie runs, created once per server. The academy runs send a heartbeat every 30 s
+    (`PREFECT_FLOWS_HEARTBEAT_FREQUENCY` in prefect.yaml): three missed ones."""
+    from datetime import timedelta
+
+    from prefect.automations import Automation
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    try:
+        Automation.read(name=LOST_RUNS)  # type: ignore[unused-coroutine]  # sync here (Prefect's sync_compatible)
+        return
+    except Exception:  # not there yet (Prefect raises ValueError or ObjectNotFound)
+        pass
+    Automation(
+        name=LOST_RUNS,
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.*"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=timedelta(seconds=within_seconds),
+        ),
+        actions=[
+            ChangeFlowRunState(
+                name=None, state=StateType.CRASHED, message="no heartbeat: its worker or machine is gone", force=False
+            )
+        ],
+    ).create()
+
+
 def _run_name() -> str:
     return f"national-{flow_run.parameters.get('period')}"
 
@@ -89,6 +129,7 @@ def national_bulletins(
     """
     week = str(Period.parse_past(period))
     nation = load_nation(Path(national_dir) if national_dir else NATIONAL_DIR)
+    watch_for_lost_runs()
     national = RunPaths.with_defaults(raw_dir, None, out_dir, state_dir)
     futures = {
         code: run_academy.submit(code, week, academy.paths(national), deliver)
