@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
+export NASHRA_TEST_POSTGRES ?= postgresql://nashra:nashra@127.0.0.1:5432/postgres
 
-.PHONY: install system-packages demo test lint sample-data previews clean
+.PHONY: install system-packages postgresql demo national-demo test lint sample-data previews clean
 
 # Pango, HarfBuzz's subsetter and poppler: installed as root, else the apt-get line is printed.
 system-packages:
@@ -20,10 +21,18 @@ $(BIN)/nashra: pyproject.toml | system-packages
 
 install: system-packages $(BIN)/nashra
 
+# The national tests' Prefect server runs on a real PostgreSQL: installed and started as root.
+postgresql:
+	@bash .ci/postgresql
+
 demo: install
 	$(BIN)/nashra run --period 2026-W47 --deliver outbox
 
-test: install lint
+# Twelve academies on a Prefect server and two workers on loopback (SQLite), stopped at the end.
+national-demo: install
+	$(BIN)/python -m devtools.national_demo
+
+test: install lint postgresql
 	$(BIN)/python -m pytest
 
 # The guards of the layout: ruff (lint and format), the import contracts of pyproject.toml

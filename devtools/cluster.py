@@ -1,0 +1,106 @@
+"""A Prefect server and process workers on loopback, started and stopped by PID: what
+`make national-demo` and the national tests run the national flow on.
+
+Each process is started in a session of its own and stopped with its group (the runs a worker
+started go with it); their output goes to `<home>/<name>.log`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nashra.paths import PROJECT_ROOT
+
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+POOL = "nashra"
+
+
+@dataclass
+class Cluster:
+    home: Path
+    env: dict[str, str]
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.env["PREFECT_API_URL"]
+
+    def start(self, name: str, *command: str) -> subprocess.Popen:
+        with open(self.home / f"{name}.log", "wb") as out:
+            process = subprocess.Popen(
+                command, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.processes[name] = process
+        return process
+
+    def taken(self, worker: str) -> set[str]:
+        """The flow runs a worker has taken, from its log."""
+        return set(re.findall(r"submitting flow run '([0-9a-f-]+)'", (self.home / f"{worker}.log").read_text()))
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextmanager
+def cluster(home: Path, workers: int = 2, database_url: str | None = None) -> Iterator[Cluster]:
+    """A server (SQLite in `home`, or `database_url`), the pool `nashra`, the `academy` deployment
+    of prefect.yaml, and `workers` process workers (`w1`, `w2`, … one run at a time each)."""
+    port = _free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+    env |= {"NASHRA_HOME": str(PROJECT_ROOT), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "NASHRA_WORKERS": "1"}
+    if database_url:
+        env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = database_url
+    running = Cluster(home, env)
+    try:
+        server = running.start("server", PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port))
+        _wait_healthy(running.url, server)
+        for command in (
+            [PREFECT, "work-pool", "create", POOL, "--type", "process"],
+            [PREFECT, "--no-prompt", "deploy", "--name", "academy", "--pool", POOL],
+        ):
+            done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(command[1:4])} failed: {done.stdout[-1500:]}{done.stderr[-1500:]}")
+        for n in range(1, workers + 1):
+            running.start(f"w{n}", PREFECT, "worker", "start", "--pool", POOL, "--name", f"w{n}", "--limit", "1")
+        yield running
+    finally:
+        running.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Prefect server stopped ({server.returncode})")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError("the Prefect server did not answer")
