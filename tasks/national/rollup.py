@@ -60,8 +60,8 @@ def directorates_nationally(rankings: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def academies_nationally(directorates: pd.DataFrame, nation: Nation, period: str) -> pd.DataFrame:
     """Each academy's totals: counts summed over its directorates not missing, rates and score
-    from the sums (as the regional total); ranked by that score. An academy with no result is
-    missing."""
+    from the sums (as the regional total); ranked by that score. An academy with no result, or
+    none of whose directorates sent anything, is missing."""
     present = directorates[directorates["data_status"] != MISSING]
     sums = present.groupby("academy_code")[list(COUNTS)].sum().astype("int64")
     frame = pd.DataFrame(
@@ -69,7 +69,7 @@ def academies_nationally(directorates: pd.DataFrame, nation: Nation, period: str
         columns=["code", "academy_code", "name_fr", "name_ar"],
     ).set_index("code")
     frame = frame.join(with_rates(sums)[list(FIGURES)])
-    ran = frame.index.isin(directorates["academy_code"])
+    ran = frame.index.isin(present["academy_code"])
     frame["data_status"] = [RECEIVED if r else MISSING for r in ran]
     frame["data_period"] = [period if r else None for r in ran]
     return frame.assign(level=ACADEMY, rank=rank(frame.loc[ran, list(FIGURES)]).reindex(frame.index))

@@ -121,3 +121,11 @@ def test_no_academy_gave_a_result():
     table = national_ranking({}, NATION, PERIOD)
     assert table["code"].tolist() == ["DOD", "FME", "ORI"]
     assert (table["data_status"] == "missing").all() and table["rank"].isna().all()
+
+
+def test_an_academy_none_of_whose_directorates_sent_anything_is_missing(tmp_path):
+    silent = academy_rankings({"ODD": (None, "missing", None), "AOU": (None, "missing", None)}, tmp_path)
+    table = national_ranking({"DOD": silent}, NATION, PERIOD).set_index(["level", "code"])
+    dod = table.loc[("academy", "DOD")]
+    assert dod["data_status"] == "missing" and pd.isna(dod["rank"]) and pd.isna(dod["score"])
+    assert table.loc[("directorate", "ODD"), "data_status"] == "missing"
