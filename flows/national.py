@@ -36,17 +36,24 @@ class AcademyRunFailed(RuntimeError):
 
 
 @dataclass
+class AcademyRun:
+    run_id: str
+    warning: str = ""  # the run ended Failed with its outputs written (a message unsent, nothing arrived)
+
+
+@dataclass
 class NationalSummary:
     period: str
     table: str  # rankings_national.csv
-    runs: dict[str, str]  # academy code -> its flow run's id (the last attempt)
+    runs: dict[str, AcademyRun]  # academy code -> its run (the last attempt)
     missing: dict[str, str]  # academy code -> why
 
 
 @task(name="run-academy", task_run_name="academy-{code}-{period}", retries=1, cache_policy=NO_CACHE)
-def run_academy(code: str, period: str, paths: RunPaths, deliver: str) -> str:
-    """One academy's weekly run on the work pool, waited for; its flow run's id. Raises when it
-    did not complete, so that Prefect starts it once more (`retries=1`)."""
+def run_academy(code: str, period: str, paths: RunPaths, deliver: str) -> AcademyRun:
+    """One academy's weekly run on the work pool, waited for. A run that ended Failed after
+    writing its outputs (the weekly exit-1 cases: a message unsent, nothing arrived) counts, with
+    its reason; any other end raises, so that Prefect starts it once more (`retries=1`)."""
     parameters = {
         "period": period,
         "raw_dir": str(paths.raw_dir),
@@ -58,10 +65,19 @@ def run_academy(code: str, period: str, paths: RunPaths, deliver: str) -> str:
     run = cast(
         FlowRun, run_deployment(ACADEMY_DEPLOYMENT, parameters=parameters, timeout=None, tags=[f"academy-{code}"])
     )
-    if run.state is None or not run.state.is_completed():
-        state = run.state.name if run.state else "unknown"
-        raise AcademyRunFailed(f"{code}: run {run.name} ended {state}: {run.state.message if run.state else ''}")
-    return str(run.id)
+    if run.state is not None and run.state.is_completed():
+        return AcademyRun(str(run.id))
+    ended = f"{run.state.name}: {run.state.message}" if run.state else "no state"
+    if run.start_time and _written_since(paths.manifest(period), run.start_time.timestamp()):
+        return AcademyRun(str(run.id), warning=ended)
+    raise AcademyRunFailed(f"{code}: run {run.name} ended {ended}")
+
+
+def _written_since(path: Path, moment: float) -> bool:
+    try:
+        return path.stat().st_mtime >= moment
+    except OSError:
+        return False
 
 
 LOST_RUNS = "nashra: crash runs whose heartbeat stopped"
@@ -135,7 +151,7 @@ def national_bulletins(
         code: run_academy.submit(code, week, academy.paths(national), deliver)
         for code, academy in nation.academies.items()
     }
-    runs: dict[str, str] = {}
+    runs: dict[str, AcademyRun] = {}
     missing: dict[str, str] = {}
     for code, future in futures.items():
         future.wait()
@@ -146,9 +162,6 @@ def national_bulletins(
             missing[code] = str(state.message or state.name)
     roll_up(nation, national, week, completed=list(runs))
     summary = NationalSummary(week, str(national_table(national, week)), runs, missing)
-    if missing:
-        reasons = "; ".join(f"{code}: {why}" for code, why in missing.items())
-        return Failed(
-            message=f"{len(missing)} academy run(s) failed twice, missing from the roll-up: {reasons}", data=summary
-        )
-    return summary
+    problems = [f"{code}: failed twice, missing from the roll-up ({why})" for code, why in missing.items()]
+    problems += [f"{code}: {run.warning}" for code, run in runs.items() if run.warning]
+    return Failed(message="; ".join(problems), data=summary) if problems else summary

@@ -52,8 +52,10 @@ def national(args) -> int:
         print(f"national {period}: {state.message or state.name}")
         return EXIT_INCOMPLETE
     for code in nation.academies:
-        print(
-            f"{code}  {'missing: ' + summary.missing[code] if code in summary.missing else 'run ' + summary.runs[code]}"
-        )
+        if code in summary.missing:
+            print(f"{code}  missing: {summary.missing[code]}")
+        else:
+            run = summary.runs[code]
+            print(f"{code}  run {run.run_id}" + (f"  ({run.warning})" if run.warning else ""))
     print(f"national ranking: {summary.table}")
     return EXIT_OK if state.is_completed() else EXIT_INCOMPLETE

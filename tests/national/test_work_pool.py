@@ -109,6 +109,26 @@ def test_a_national_run_on_two_workers_equals_the_academies_run_directly(pool, d
         assert {c: int(academies.loc[code, c]) for c in COUNTS} == {c: int(own[c].sum()) for c in COUNTS}
 
 
+def test_an_academy_where_nothing_arrived_counts_once_with_its_reason(pool, tmp_path):
+    """Its run ends Failed (held, as `nashra run` exits 1) with its outputs written: not a crash to
+    retry, and not missing from the roll-up for that reason; the national run says it, exit 1."""
+    national_dir = _national_folder(tmp_path / "national", ["DOD", "GON"])
+    national = RunPaths(raw_dir=tmp_path / "raw", out_dir=tmp_path / "reports", state_dir=tmp_path / "state")
+    write_national_sample(national.raw_dir, exam_rows=60, weeks=1, only=["GON"])
+    (national.raw_dir / "DOD").mkdir()  # its folder, and not one file this week
+    before = {name: pool.taken(name) for name in ("w1", "w2")}
+    done = subprocess.run(
+        _national_command(national_dir, national), env=pool.env, cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    assert sum(len(pool.taken(name) - before[name]) for name in before) == 2  # once each: no retry
+    dod = next(line for line in done.stdout.splitlines() if line.startswith("DOD"))
+    assert " run " in dod and "Aucun fichier reçu" in dod
+    table = read_rankings_national(national.out_dir / "NATIONAL" / PERIOD / "rankings_national.csv")
+    rows = table.set_index(["level", "code"])
+    assert rows.loc[("academy", "DOD"), "data_status"] == "missing" and rows.loc[("academy", "GON"), "rank"] == 1
+
+
 def test_an_academy_run_whose_worker_dies_is_run_again_by_the_other(pool, tmp_path):
     """Runs last: it kills one of the two workers, with the run it had started (a machine gone)."""
     national_dir = _national_folder(tmp_path / "national", ["DOD"])
