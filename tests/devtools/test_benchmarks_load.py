@@ -5,7 +5,13 @@ import importlib
 
 import pytest
 
+from nashra.paths import PROJECT_ROOT
 
-@pytest.mark.parametrize("module", ["benchmarks.run", "benchmarks.generate", "benchmarks.paired", "benchmarks.bare"])
+MODULES = sorted(
+    f"benchmarks.{path.stem}" for path in (PROJECT_ROOT / "benchmarks").glob("*.py") if path.stem != "__init__"
+)
+
+
+@pytest.mark.parametrize("module", MODULES)
 def test_each_benchmark_module_loads(module):
     assert importlib.import_module(module)
