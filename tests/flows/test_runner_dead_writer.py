@@ -43,10 +43,11 @@ def test_a_worker_killed_while_writing_to_the_run_does_not_hang_the_next_ones(tm
     script.write_text(SCRIPT)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
         "PREFECT_HOME": str(tmp_path),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",  # a fresh home migrates its database first
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
     env["PYTHONPATH"] = os.getcwd()
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=150, env=env)
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     outcomes = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcomes == {"0": 0, "1": 1, "2": 4, "3": "died", "4": 16, "5": 25}

@@ -42,8 +42,9 @@ def test_workers_report_to_the_run_s_temporary_server_and_none_is_left(tmp_path)
     script = tmp_path / "probe.py"
     script.write_text(SCRIPT)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path)}
+    env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"  # as the CLI: a fresh home migrates first
     env["PYTHONPATH"] = os.getcwd()
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["workers"] == [seen["run"]] * 3
