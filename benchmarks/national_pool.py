@@ -19,24 +19,12 @@ from datetime import datetime
 from pathlib import Path
 
 from benchmarks.run import WORK, _rss_kb
-from devtools.cluster import cluster
+from devtools.cluster import cluster, family
 from devtools.national_sample import write_national_sample
 from nashra.academies import load_nation
 from nashra.paths import NATIONAL_DIR, PROJECT_ROOT, RunPaths
 
 PERIOD, ROWS, WEEKS = "2026-W47", 20_000, 2
-
-
-def _tree(pid: int) -> list[int]:
-    family, found = [pid], 0
-    while found < len(family):
-        for task in Path(f"/proc/{family[found]}/task").glob("*"):
-            try:
-                family += [int(child) for child in (task / "children").read_text().split()]
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-        found += 1
-    return family
 
 
 class TreeMemory(threading.Thread):
@@ -50,7 +38,7 @@ class TreeMemory(threading.Thread):
         import os
 
         while not self.stopped.wait(0.2):
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in _tree(os.getpid())))
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in family(os.getpid())))
 
 
 def makespan(durations: list[float], workers: int) -> float:

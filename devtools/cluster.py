@@ -87,6 +87,17 @@ def cluster(home: Path, workers: int = 2, database_url: str | None = None) -> It
         running.stop()
 
 
+def family(pid: int) -> list[int]:
+    """A process and every process it started, from /proc (children of each of its threads)."""
+    found, seen = [pid], 0
+    while seen < len(found):
+        for task in Path(f"/proc/{found[seen]}/task").glob("*"):
+            with suppress(FileNotFoundError, ProcessLookupError):
+                found += [int(child) for child in (task / "children").read_text().split()]
+        seen += 1
+    return found
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

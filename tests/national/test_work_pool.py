@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools.cluster import Cluster, cluster
+from devtools.cluster import Cluster, cluster, family
 from devtools.national_sample import write_national_sample
 from nashra.academies import load_nation
 from nashra.paths import NATIONAL_DIR, PROJECT_ROOT, RunPaths
@@ -181,12 +181,7 @@ def _wait_running(url: str, flow_run: str, seconds: float = 120) -> None:
 
 def _kill_tree(pid: int) -> None:
     """SIGKILL a process and every process it started, as when its machine disappears."""
-    family, found = [pid], 0
-    while found < len(family):
-        children = subprocess.run(["pgrep", "-P", str(family[found])], capture_output=True, text=True).stdout.split()
-        family += [int(child) for child in children]
-        found += 1
-    for member in family:
+    for member in family(pid):
         with suppress(ProcessLookupError):
             os.kill(member, signal.SIGKILL)
 
