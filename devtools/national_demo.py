@@ -1,7 +1,7 @@
 """`make national-demo`: a Prefect server (SQLite) and two process workers on loopback, the
 `academy` deployment, the national sample's drops for the twelve academies, and the national
-flow for 2026-W47; prints which worker ran each academy and where the national ranking is, then
-stops every process it started, by PID. Outputs stay in data/national-demo/."""
+flow for 2026-W47; prints which worker ran each academy and where the national ranking and
+bulletin are, then stops every process it started, by PID. Outputs stay in data/national-demo/."""
 
 from __future__ import annotations
 

@@ -3,19 +3,20 @@
 An academy is today's regional unit: its reference folder (directorates, targets, recipients,
 programme), its weekly drops, its outputs and its state. A national installation lists them in
 `academies.csv` (code, names, the reference folder relative to that file) beside the national
-recipients; each academy run is the weekly flow on `Academy.paths`, unchanged. An installation
-with one academy (`data/reference`) needs none of this.
+recipients and programme (the national bulletin's header and dates); each academy run is the
+weekly flow on `Academy.paths`, unchanged. An installation with one academy (`data/reference`)
+needs none of this.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from nashra.paths import RunPaths
-from nashra.reference import ReferenceError, load_reference, read_recipients, read_rows, unique
+from nashra.reference import ReferenceError, load_reference, read_programme, read_recipients, read_rows, unique
 
 NATIONAL = "NATIONAL"  # the scope of the national bulletin and its recipients
 
@@ -43,6 +44,10 @@ class Nation:
     academies: dict[str, Academy]  # by code, in the order of academies.csv
     directorates: pd.DataFrame  # index code; academy, name_ar, name_fr, kind
     recipients: pd.DataFrame  # scope (NATIONAL), name, email
+    programme: dict[str, str] = field(default_factory=dict)  # the national bulletin's header and dates
+
+
+NATIONAL_PROGRAMME = ("start_date", "phase_deadline", "name_ar", "name_fr", "ministry_ar", "ministry_fr")
 
 
 def load_nation(folder: Path) -> Nation:
@@ -66,4 +71,4 @@ def load_nation(folder: Path) -> Nation:
         owners = directorates.loc[[twice[0]], "academy"].tolist()
         raise ReferenceError(f"{path}: directorate {twice[0]!r} belongs to {' and '.join(owners)}")
     recipients = read_recipients(folder / "recipients.csv", {NATIONAL}, f"is not {NATIONAL}")
-    return Nation(academies, directorates, recipients)
+    return Nation(academies, directorates, recipients, read_programme(folder / "programme.csv", NATIONAL_PROGRAMME))

@@ -19,6 +19,7 @@ def shipped(*parts: str) -> Path:
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
 REFERENCE_DIR = shipped("data", "reference")
 NATIONAL_DIR = shipped("data", "national")  # the academies of a national installation
+NATIONAL_RAW_DIR = PROJECT_ROOT / "data" / "national-raw"  # one folder of drops per academy code
 REPORTS_DIR = PROJECT_ROOT / "data" / "reports"
 STATE_DIR = PROJECT_ROOT / "data" / "state"
 TEMPLATES_DIR = shipped("report_templates")

@@ -97,7 +97,7 @@ def load_reference(folder: Path) -> Reference:
         directorates=directorates,
         exams=_exams(folder / "exams.csv"),
         targets=_targets(folder / "targets.csv", codes).reindex(directorates.index),
-        programme=_programme(folder / "programme.csv"),
+        programme=read_programme(folder / "programme.csv"),
         recipients=_recipients(folder / "recipients.csv", codes),
     )
 
@@ -130,9 +130,13 @@ def _targets(path: Path, codes: set[str]) -> pd.Series:
     return pd.Series(targets, name="beneficiaries_target")
 
 
-def _programme(path: Path) -> dict[str, str]:
+ACADEMY_PROGRAMME = ("start_date", "phase_deadline", "name_ar", "name_fr", "academy_ar", "academy_fr")
+
+
+def read_programme(path: Path, required: tuple[str, ...] = ACADEMY_PROGRAMME) -> dict[str, str]:
+    """programme.csv's keys and values; the `required` keys present, the dates as YYYY-MM-DD."""
     programme = {cells["key"]: cells["value"] for _, cells in read_rows(path, ["key", "value"])}
-    for key in ("start_date", "phase_deadline", "name_ar", "name_fr", "academy_ar", "academy_fr"):
+    for key in required:
         if key not in programme:
             raise ReferenceError(f"{path}: missing key {key!r}")
     for key in ("start_date", "phase_deadline"):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from nashra import __version__
 from nashra.cli.common import CommandError, fail, internal_error
-from nashra.paths import NATIONAL_DIR, PROJECT_ROOT, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
+from nashra.paths import NATIONAL_DIR, NATIONAL_RAW_DIR, PROJECT_ROOT, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
 from nashra.settings import CHANNELS, SENDING_CHANNELS
 from schemas.headers import SOURCES
 
@@ -65,15 +65,25 @@ def _weekly_commands(commands) -> None:
         formatter_class=HELP,
     )
     national.add_argument("--period", help="ISO week, e.g. 2026-W47 (default: the last complete week)")
-    national.add_argument("--national-dir", type=Path, default=NATIONAL_DIR, help="folder of academies.csv")
+    national.add_argument(
+        "--national-dir",
+        type=Path,
+        default=NATIONAL_DIR,
+        help="folder of academies.csv, the national programme and recipients",
+    )
     national.add_argument(
         "--raw-dir",
         type=Path,
-        default=PROJECT_ROOT / "data" / "national-raw",
+        default=NATIONAL_RAW_DIR,
         help="one folder of weekly drops per academy code",
     )
     _folders(national, "out-dir", "state-dir")
-    national.add_argument("--deliver", choices=CHANNELS, default="auto", help="how each academy run delivers")
+    national.add_argument(
+        "--deliver",
+        choices=CHANNELS,
+        default="auto",
+        help="how the bulletins are delivered (every academy's and the national one)",
+    )
     national.add_argument("--verbose", action="store_true", help="show Prefect's logs")
 
     check = commands.add_parser(
@@ -151,7 +161,7 @@ def _dev_commands(commands) -> None:
         help="write synthetic drops up to 2026-W47 for the academies of data/national (one folder each)",
         formatter_class=HELP,
     )
-    national.add_argument("--out", type=Path, default=PROJECT_ROOT / "data" / "national-raw")
+    national.add_argument("--out", type=Path, default=NATIONAL_RAW_DIR)
     national.add_argument("--rows", type=int, default=300, help="exam rows per directorate at the last week")
     national.add_argument("--weeks", type=int, default=2)
     national.add_argument("--only", default="", help="academy codes, comma-separated (default: all)")

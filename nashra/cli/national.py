@@ -58,4 +58,7 @@ def national(args) -> int:
             run = summary.runs[code]
             print(f"{code}  run {run.run_id}" + (f"  ({run.warning})" if run.warning else ""))
     print(f"national ranking: {summary.table}")
+    print(f"national bulletin: {summary.bulletin}")
+    for line in summary.unsent:
+        print(f"unsent: {line}")
     return EXIT_OK if state.is_completed() else EXIT_INCOMPLETE

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nashra.academies import NATIONAL
 from nashra.reference import REGION
 from tasks.bulletins.context import RunView, directorate_context, regional_context
 from tasks.bulletins.render import environment
@@ -12,8 +13,9 @@ from tasks.files import write_atomic
 
 
 def bulletin_path(folder: Path, scope: str, period: str) -> Path:
-    name = f"bulletin_region_{period}.pdf" if scope == REGION else f"bulletin_{scope}_{period}.pdf"
-    return folder / name
+    """`bulletin_region_<period>.pdf`, `bulletin_national_<period>.pdf`, `bulletin_<code>_<period>.pdf`."""
+    name = {REGION: "region", NATIONAL: "national"}.get(scope, scope)
+    return folder / f"bulletin_{name}_{period}.pdf"
 
 
 def bulletin_html(view: RunView, scope: str) -> str:

@@ -90,41 +90,62 @@ def plan_letters(
         attachments = tuple(p for p in wanted if p is not None)
         if not attachments:
             continue
-        where_ar, where_fr = place_names(reference, scope)
-        as_of = period.as_of.strftime("%d/%m/%Y")
-        body = (
-            f"السلام عليكم،\n\nتجدون رفقته النشرة الأسبوعية للتكوينات الإشهادية MOS ({where_ar})، "
-            f"الأسبوع {period}، الوضعية إلى غاية {as_of}.\n\n"
-            f"Bonjour,\n\nVeuillez trouver ci-joint le bulletin hebdomadaire des formations certifiantes MOS "
-            f"({where_fr}), semaine {period}, situation arrêtée au {as_of}.\n\n"
-            f"Pièces jointes : {', '.join(p.name for p in attachments)}\n\n"
-            f"— {reference.programme.get('center_ar', '')} / {reference.programme.get('center_fr', '')}\n"
-        )
-        subject = f"نشرة التكوينات الإشهادية MOS — {period} | Bulletin MOS {period} — {where_fr}"
         snapshot = everyone if scope == REGION else {scope: everyone.get(scope)}
-        html = headline_html(scope, snapshot, names=names, words=_words(reference, period, scope, attachments))
-        sent_to = reply_to(reference)
+        where = place_names(reference, scope)
         letters.append(
-            Letter("bulletin", scope, name, email, subject, body, attachments, snapshot, html=html, reply_to=sent_to)
+            bulletin_letter(
+                scope,
+                (name, email),
+                attachments,
+                snapshot,
+                where=where,
+                names=names,
+                programme=reference.programme,
+                period=period,
+            )
         )
     return letters
+
+
+def bulletin_letter(
+    scope: str,
+    recipient: tuple[str, str],
+    attachments: tuple[Path, ...],
+    snapshot: dict,
+    *,
+    where: tuple[str, str],
+    names: dict[str, tuple[str, str]],
+    programme: dict[str, str],
+    period: Period,
+) -> Letter:
+    """A bulletin letter: its words in both languages around `where` (the bulletin's place),
+    the headline of its snapshot, answers going to the sending center (programme's center_email)."""
+    as_of = period.as_of.strftime("%d/%m/%Y")
+    body = (
+        f"السلام عليكم،\n\nتجدون رفقته النشرة الأسبوعية للتكوينات الإشهادية MOS ({where[0]})، "
+        f"الأسبوع {period}، الوضعية إلى غاية {as_of}.\n\n"
+        f"Bonjour,\n\nVeuillez trouver ci-joint le bulletin hebdomadaire des formations certifiantes MOS "
+        f"({where[1]}), semaine {period}, situation arrêtée au {as_of}.\n\n"
+        f"Pièces jointes : {', '.join(p.name for p in attachments)}\n\n"
+        f"— {programme.get('center_ar', '')} / {programme.get('center_fr', '')}\n"
+    )
+    subject = f"نشرة التكوينات الإشهادية MOS — {period} | Bulletin MOS {period} — {where[1]}"
+    words = {
+        "title": (f"نشرة التكوينات الإشهادية MOS — {where[0]}", f"Bulletin des formations MOS — {where[1]}"),
+        "period": str(period),
+        "as_of": as_of,
+        "files": ", ".join(p.name for p in attachments),
+        "center": (programme.get("center_ar", ""), programme.get("center_fr", "")),
+    }
+    html = headline_html(scope, snapshot, names=names, words=words)
+    name, email = recipient
+    sent_to = programme.get("center_email", "")  # as reply_to() for an academy
+    return Letter("bulletin", scope, name, email, subject, body, attachments, snapshot, html=html, reply_to=sent_to)
 
 
 def reply_to(reference: Reference) -> str:
     """Where a director's answer goes: the regional center (programme.csv's center_email)."""
     return reference.programme.get("center_email", "")
-
-
-def _words(reference: Reference, period: Period, scope: str, attachments: tuple[Path, ...]) -> dict:
-    """The sentences around the headline, in Arabic and French."""
-    where_ar, where_fr = place_names(reference, scope)
-    return {
-        "title": (f"نشرة التكوينات الإشهادية MOS — {where_ar}", f"Bulletin des formations MOS — {where_fr}"),
-        "period": str(period),
-        "as_of": period.as_of.strftime("%d/%m/%Y"),
-        "files": ", ".join(p.name for p in attachments),
-        "center": (reference.programme.get("center_ar", ""), reference.programme.get("center_fr", "")),
-    }
 
 
 def what_changed(before: dict, after: dict) -> list[str]:

@@ -16,8 +16,9 @@ import pandas as pd
 
 from nashra.academies import NATIONAL, Nation
 from nashra.paths import RunPaths
+from nashra.periods import Period
 from tasks.evaluation.figures import COUNTS, FIGURES, with_rates
-from tasks.evaluation.ranking import rank
+from tasks.evaluation.ranking import rank, rank_change
 from tasks.files import write_atomic
 from tasks.intake.ingest import MISSING, RECEIVED
 from tasks.outputs.tables import rankings_csv
@@ -27,6 +28,7 @@ NATIONAL_COLUMNS = (  # rankings_national.csv: the academies first, then every d
     "period",
     "level",
     "rank",
+    "rank_change",
     "academy_code",
     "code",
     "name_fr",
@@ -35,7 +37,10 @@ NATIONAL_COLUMNS = (  # rankings_national.csv: the academies first, then every d
     "data_period",
     *FIGURES,
 )
-_TEXT = {"directorate_code": str, "period": str, "data_status": str, "data_period": str, "rank": "Int64"}
+_TEXT = {
+    **dict.fromkeys(("directorate_code", "code", "academy_code", "level", "period", "data_status", "data_period"), str),
+    "rank": "Int64",
+}
 
 
 def read_rankings(path: Path) -> pd.DataFrame:
@@ -75,27 +80,48 @@ def academies_nationally(directorates: pd.DataFrame, nation: Nation, period: str
     return frame.assign(level=ACADEMY, rank=rank(frame.loc[ran, list(FIGURES)]).reindex(frame.index))
 
 
-def national_ranking(rankings: dict[str, pd.DataFrame], nation: Nation, period: str) -> pd.DataFrame:
+def national_ranking(
+    rankings: dict[str, pd.DataFrame], nation: Nation, period: str, previous: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """rankings_national.csv's rows: the academies by rank, then every directorate by its
-    national rank; unranked rows after the ranked ones, by code."""
+    national rank; unranked rows after the ranked ones, by code. `rank_change` against the
+    previous week's national table (empty without one, as in a first week)."""
     directorates = directorates_nationally(rankings) if rankings else _no_directorates()
     parts = [academies_nationally(directorates, nation, period), directorates]
-    frame = pd.concat([_ordered(part) for part in parts]).assign(period=period)
-    return frame.reset_index()[list(NATIONAL_COLUMNS)]
+    frame = pd.concat([_ordered(part) for part in parts]).assign(period=period).reset_index()
+    before = previous if previous is not None else pd.DataFrame(columns=["level", "code", "rank"])
+    keys = ["level", "code"]
+    frame["rank_change"] = rank_change(
+        frame.set_index(keys)["rank"], before.set_index(keys)["rank"].astype("Int64")
+    ).to_numpy()
+    return frame[list(NATIONAL_COLUMNS)]
 
 
-def roll_up(nation: Nation, national: RunPaths, period: str, completed: list[str]) -> pd.DataFrame:
+def roll_up(nation: Nation, national: RunPaths, period: Period, completed: list[str]) -> pd.DataFrame:
     """The national ranking from the rankings.csv of the academies whose run completed (an older
     file of one that failed is not used), written to `<out>/NATIONAL/<period>/rankings_national.csv`."""
     rankings = {code: read_rankings(nation.academies[code].paths(national).rankings(period)) for code in completed}
-    table = national_ranking(rankings, nation, period)
+    earlier = national_table(national, period.previous())
+    previous = read_rankings(earlier) if earlier.is_file() else None
+    table = national_ranking(rankings, nation, str(period), previous)
     write_atomic(national_table(national, period), rankings_csv(table, NATIONAL_COLUMNS))
     return table
 
 
-def national_table(national: RunPaths, period: str) -> Path:
+def national_paths(national: RunPaths) -> RunPaths:
+    """The national level's own folders, beside the academies': `<out>/NATIONAL/<period>/`
+    (its table, bulletin and outbox), `<state>/NATIONAL/` (its delivery ledger)."""
+    return RunPaths(
+        raw_dir=national.raw_dir,
+        reference_dir=national.reference_dir,
+        out_dir=national.out_dir / NATIONAL,
+        state_dir=national.state_dir / NATIONAL,
+    )
+
+
+def national_table(national: RunPaths, period: Period | str) -> Path:
     """Beside the academies' folders: `<out>/NATIONAL/<period>/rankings_national.csv`."""
-    return national.out_dir / NATIONAL / period / "rankings_national.csv"
+    return national_paths(national).period_dir(period) / "rankings_national.csv"
 
 
 def _ordered(part: pd.DataFrame) -> pd.DataFrame:

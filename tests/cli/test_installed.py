@@ -57,3 +57,14 @@ def test_check_works_from_an_installed_wheel_run_from_another_folder(tmp_path):
         [venv / "bin" / "python", "-c", "import nashra.paths as p; print(p.REFERENCE_DIR)"], cwd=elsewhere, text=True
     )
     assert where.strip().startswith(str(venv)), where  # the wheel's own copy, not this checkout's
+    nation = subprocess.check_output(
+        [
+            venv / "bin" / "python",
+            "-c",
+            "from nashra.academies import load_nation; from nashra.paths import NATIONAL_DIR as d; "
+            "n = load_nation(d); print(len(n.academies), len(n.directorates), d)",
+        ],
+        cwd=elsewhere,
+        text=True,
+    ).split()
+    assert nation[:2] == ["12", "82"] and nation[2].startswith(str(venv))  # the national folder travels too

@@ -129,3 +129,24 @@ def test_an_academy_none_of_whose_directorates_sent_anything_is_missing(tmp_path
     dod = table.loc[("academy", "DOD")]
     assert dod["data_status"] == "missing" and pd.isna(dod["rank"]) and pd.isna(dod["score"])
     assert table.loc[("directorate", "ODD"), "data_status"] == "missing"
+
+
+def test_rank_change_is_against_last_week_s_national_table_read_back(rankings, tmp_path):
+    """Last week ORI was second and FES third; this week ORI is first and FES second: both moved
+    up one. MEK had no national rank last week, DOD none now: no change is shown for them."""
+    last_week = national_ranking(rankings, NATION, "2026-W46")
+    last_week.loc[last_week["code"] == "ORI", "rank"] = 2
+    last_week.loc[last_week["code"] == "FME", "rank"] = 1
+    last_week.loc[last_week["code"] == "FES", "rank"] = 3
+    last_week.loc[last_week["code"] == "MEK", "rank"] = pd.NA
+    path = tmp_path / "rankings_national.csv"
+    path.write_bytes(rankings_csv(last_week, NATIONAL_COLUMNS))
+    table = national_ranking(rankings, NATION, PERIOD, read_rankings(path)).set_index(["level", "code"])
+    change = table["rank_change"]
+    assert change[("academy", "ORI")] == 1 and change[("academy", "FME")] == -1
+    assert change[("directorate", "FES")] == 1 and change[("directorate", "OUJ")] == 0
+    assert pd.isna(change[("directorate", "MEK")]) and pd.isna(change[("academy", "DOD")])
+
+
+def test_a_first_week_has_no_rank_change(rankings):
+    assert national_ranking(rankings, NATION, PERIOD)["rank_change"].isna().all()

@@ -71,7 +71,8 @@ def _national_folder(folder: Path, academies: list[str]) -> Path:
         line.replace(",academies/", f",{NATIONAL_DIR}/academies/") for line in lines[1:] if line[:3] in academies
     ]
     (folder / "academies.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
-    (folder / "recipients.csv").write_bytes((NATIONAL_DIR / "recipients.csv").read_bytes())
+    for name in ("recipients.csv", "programme.csv"):
+        (folder / name).write_bytes((NATIONAL_DIR / name).read_bytes())
     return folder
 
 
@@ -107,6 +108,8 @@ def test_a_national_run_on_two_workers_equals_the_academies_run_directly(pool, d
         assert digest_outputs(paths.period_dir(PERIOD)) == digest_outputs(alone.period_dir(PERIOD)) != {}
         own = read_rankings(paths.rankings(PERIOD))
         assert {c: int(academies.loc[code, c]) for c in COUNTS} == {c: int(own[c].sum()) for c in COUNTS}
+    assert f"national bulletin: {national.out_dir / 'NATIONAL' / PERIOD / 'bulletins'}" in done.stdout
+    assert (national.out_dir / "NATIONAL" / PERIOD / "bulletins" / f"bulletin_national_{PERIOD}.pdf").stat().st_size
 
 
 def test_an_academy_where_nothing_arrived_counts_once_with_its_reason(pool, tmp_path):
