@@ -74,7 +74,10 @@ def run_academy(code: str, period: str, paths: RunPaths, deliver: str) -> Academ
         "deliver": deliver,
     }
     run = cast(
-        FlowRun, run_deployment(ACADEMY_DEPLOYMENT, parameters=parameters, timeout=None, tags=[f"academy-{code}"])
+        FlowRun,
+        run_deployment(
+            ACADEMY_DEPLOYMENT, parameters=parameters, timeout=None, poll_interval=1, tags=[f"academy-{code}"]
+        ),
     )
     if run.state is not None and run.state.is_completed():
         return AcademyRun(str(run.id))
