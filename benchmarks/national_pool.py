@@ -23,6 +23,7 @@ from devtools.cluster import cluster, family
 from devtools.national_sample import write_national_sample
 from nashra.academies import load_nation
 from nashra.paths import NATIONAL_DIR, PROJECT_ROOT, RunPaths
+from nashra.periods import Period
 
 PERIOD, ROWS, WEEKS = "2026-W47", 20_000, 2
 
@@ -80,7 +81,7 @@ def main() -> int:
     from tasks.national.rollup import roll_up
 
     rolled = time.perf_counter()
-    roll_up(load_nation(NATIONAL_DIR), national, PERIOD, completed=list(runs))
+    roll_up(load_nation(NATIONAL_DIR), national, Period.parse(PERIOD), completed=list(runs))
     rollup = time.perf_counter() - rolled
     _report(done.returncode, wall, durations, rollup, memory.peak_kb / 1024)
     return done.returncode

@@ -25,7 +25,7 @@ from nashra import progress
 from nashra.periods import Period
 from nashra.reference import REGION, Reference, load_reference
 from nashra.request import RunRequest
-from nashra.settings import DeliverySettings
+from nashra.settings import DeliverySettings, history_database_url
 from schemas.contracts import RuleContext
 from tasks.bulletins.context import RunView
 from tasks.bulletins.pages import bulletin_html, write_bulletin
@@ -42,6 +42,7 @@ from tasks.files import remove_leftovers, sha256_file, staged_folder, write_atom
 from tasks.intake.discover import PeriodFolder, folders_up_to, scan_folders
 from tasks.intake.ingest import DirectorateData, Loader, crashed_directorate, load_directorate, load_directorates
 from tasks.intake.validate import rule_context
+from tasks.outputs.history_db import period_rows, record
 from tasks.outputs.manifest import build_manifest, manifest_json
 from tasks.outputs.quality_summary import write_quality_summary
 from tasks.outputs.register import register_counts, submission_register
@@ -251,6 +252,22 @@ def deliver(request: RunRequest, planned: list[Letter], held: bool) -> tuple[lis
         request.period, ledger, transport, planned, sender=settings.sender, budget=settings.max_message_bytes, hold=held
     )
     return tried, ledger
+
+
+@task(name="record-history", **quiet)
+def record_history(request: RunRequest, view: RunView) -> list[str]:
+    """Issue 14: the period's results in the history database (tasks/outputs/history_db.py).
+    A database that cannot be written is reported, not raised: the bulletins are out already."""
+    try:
+        rows = period_rows(view.ranking, view.register, view.findings)
+        edition = {"fingerprint": view.fingerprint, "code_version": view.code_version}
+        academy = view.reference.programme["academy_fr"]
+        record(
+            history_database_url(request.paths.state_dir), str(request.period), rows, academy=academy, edition=edition
+        )
+        return []
+    except Exception as error:  # unreachable server, refused login, schema of another version
+        return [f"history database: {type(error).__name__}: {str(error).splitlines()[0]}"]
 
 
 @task(name="write-manifest", **quiet)

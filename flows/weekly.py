@@ -68,6 +68,7 @@ def weekly_bulletins(
     planned = stages.letters(request, view, bulletins)
     held = not folders[0].drops  # not one file arrived for the period (SPEC §8)
     tried, ledger = stages.deliver(request, planned, held)
+    errors += stages.record_history(request, view)
     deliveries = stages.write_manifest(
         request, view, folders[0], written=written, bulletins=bulletins, ledger=ledger, errors=errors
     )

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from nashra.paths import RunPaths
 from nashra.periods import Period
-from nashra.settings import DeliverySettings, InputLimits, resolve_channel, worker_count
+from nashra.settings import DeliverySettings, InputLimits, history_database_url, resolve_channel, worker_count
 
 
 @dataclass(frozen=True)
@@ -32,4 +32,5 @@ class RunRequest:
         DeliverySettings.for_channel(channel)
         InputLimits.from_env()
         worker_count()
+        history_database_url(paths.state_dir)
         return cls(period, paths, channel)

@@ -13,6 +13,7 @@
 | NASHRA_MAX_ROWS | rows of one input file beyond which it is rejected (default 500 000) |
 | NASHRA_MAX_XLSX_MB | what a workbook may inflate to, in MB, before it is opened (default 256) |
 | NASHRA_MAX_XLSX_RATIO | how many times its compressed size a workbook of over 10 MB may inflate (default 100) |
+| NASHRA_DATABASE_URL | the history database (default: SQLite `history.sqlite` in the state folder) |
 """
 
 from __future__ import annotations
@@ -175,3 +176,26 @@ def dask_address(env: Mapping[str, str] | None = None) -> str | None:
             f"NASHRA_DASK_ADDRESS={address!r}: expected a Dask scheduler's address, such as tcp://10.0.0.5:8786"
         )
     return address
+
+
+def history_database_url(state_dir, env: Mapping[str, str] | None = None) -> str:
+    """`NASHRA_DATABASE_URL` (an SQLAlchemy URL; a bare `postgresql://` uses psycopg 3, the driver
+    installed), else SQLite in the state folder. A malformed URL is refused, naming the variable
+    and never the password."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    setting = _environment(env).get("NASHRA_DATABASE_URL", "").strip()
+    if not setting:
+        return f"sqlite:///{Path(state_dir) / 'history.sqlite'}"
+    try:
+        url = make_url(setting)
+    except ArgumentError:
+        raise SettingsError(
+            "NASHRA_DATABASE_URL is not a database URL (e.g. postgresql://user:…@host/nashra)"
+        ) from None
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)

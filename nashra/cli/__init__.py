@@ -111,6 +111,17 @@ def _weekly_commands(commands) -> None:
 
     commands.add_parser("serve", help="serve the weekly schedule on a Prefect server (PREFECT_API_URL)")
 
+    history = commands.add_parser(
+        "history", help="a directorate's weeks, or one week, from the history database", formatter_class=HELP
+    )
+    which = history.add_mutually_exclusive_group(required=True)
+    which.add_argument("--directorate", help="its series: rank, score, the three rates, status per week")
+    which.add_argument("--period", help="one ISO week across directorates")
+    history.add_argument("--from", dest="start", help="first ISO week of the series")
+    history.add_argument("--to", dest="end", help="last ISO week of the series")
+    history.add_argument("--csv", action="store_true", help="CSV on standard output")
+    _folders(history, "state-dir")
+
     backfill = commands.add_parser(
         "backfill", help="run periods in order, or describe them with --dry-run", formatter_class=HELP
     )
@@ -210,7 +221,7 @@ def _national_sample(args) -> int:
 
 
 def _handler(command: str):
-    from nashra.cli import check, deliver, national, run, schedule
+    from nashra.cli import check, deliver, history, national, run, schedule
 
     return {
         "run": run.run,
@@ -221,6 +232,7 @@ def _handler(command: str):
         "ledger": deliver.rebuild,
         "serve": schedule.serve,
         "backfill": schedule.backfill,
+        "history": history.history,
         "previews": _previews,
         "sample-data": _sample,
         "national-sample": _national_sample,

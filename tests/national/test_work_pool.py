@@ -26,6 +26,7 @@ from tasks.evaluation.figures import COUNTS
 from tasks.national.rollup import read_rankings
 from tests.golden import digest_outputs
 from tests.national.academy_run import PERIOD, run_academy
+from tests.postgres import postgres_database, sql
 
 pytestmark = pytest.mark.e2e
 ACADEMIES = ["GON", "LSH", "DOD"]  # the three smallest: 4, 4 and 2 directorates
@@ -33,23 +34,9 @@ ACADEMIES = ["GON", "LSH", "DOD"]  # the three smallest: 4, 4 and 2 directorates
 
 @pytest.fixture(scope="module")
 def database():
-    """A PostgreSQL database of its own for the Prefect server (`make test` starts PostgreSQL:
-    .ci/postgresql), dropped at the end; its URL."""
-    admin = os.environ.get("NASHRA_TEST_POSTGRES", "postgresql://nashra:nashra@127.0.0.1:5432/postgres")
-    name = f"nashra_prefect_{os.getpid()}"
-    _sql(admin, f"CREATE DATABASE {name}")
-    try:
-        yield admin.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        _sql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def _sql(url: str, statement: str) -> str:
-    done = subprocess.run(["psql", url, "-qtAc", statement], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, (
-        f"PostgreSQL ({url}): {done.stderr.strip()} (run `bash .ci/postgresql`; make test does)"
-    )
-    return done.stdout.strip()
+    """A PostgreSQL database of its own for the Prefect server, dropped at the end; its URL."""
+    with postgres_database("nashra_prefect") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +78,7 @@ def test_a_national_run_on_two_workers_equals_the_academies_run_directly(pool, d
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     taken = {name: pool.taken(name) for name in ("w1", "w2")}
     assert taken["w1"] and taken["w2"], taken  # both workers took academy runs
-    academy_runs = _sql(
+    academy_runs = sql(
         database, "SELECT count(*) FROM flow_run WHERE state_type = 'COMPLETED' AND deployment_id IS NOT NULL"
     )
     assert int(academy_runs) >= len(ACADEMIES)  # kept by the server in PostgreSQL
