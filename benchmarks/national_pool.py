@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,6 +67,8 @@ def main() -> int:
         marker.write_text(json.dumps([ROWS, WEEKS]))
         print(f"sample written in {time.perf_counter() - written:.0f} s", file=sys.stderr)
     national = RunPaths(raw_dir=root / "raw", out_dir=root / "reports", state_dir=root / "state")
+    for folder in (national.out_dir, national.state_dir):  # a first run: no cached earlier week, no ledger
+        shutil.rmtree(folder, ignore_errors=True)
     memory = TreeMemory()
     memory.start()
     with tempfile.TemporaryDirectory(prefix="nashra-prefect-") as home, cluster(Path(home)) as running:
