@@ -29,7 +29,7 @@ from nashra.settings import DeliverySettings, history_database_url
 from schemas.contracts import RuleContext
 from tasks.bulletins.context import RunView
 from tasks.bulletins.pages import bulletin_html, write_bulletin
-from tasks.delivery.ledger import Ledger
+from tasks.delivery.ledger import BULLETIN_KINDS, Ledger
 from tasks.delivery.ledger_check import check_ledger
 from tasks.delivery.letters import Letter, plan_letters
 from tasks.delivery.receipts import plan_receipts
@@ -239,9 +239,11 @@ def letters(request: RunRequest, view: RunView, bulletins: dict[str, Path]) -> l
 
 
 @task(name="deliver", task_run_name="deliver-{request.channel}", **quiet)
-def deliver(request: RunRequest, planned: list[Letter], held: bool) -> tuple[list, Ledger]:
+def deliver(
+    request: RunRequest, planned: list[Letter], held: bool, kinds: tuple[str, ...] = BULLETIN_KINDS
+) -> tuple[list, Ledger]:
     """Record the new editions in the ledger (held when nothing arrived) and, unless the channel
-    is `none`, send what is unsent."""
+    is `none`, send what is unsent of these kinds."""
     progress.report("deliver", request.channel)
     if held:
         get_run_logger().warning(NOTHING_ARRIVED.format(period=request.period))
@@ -249,7 +251,14 @@ def deliver(request: RunRequest, planned: list[Letter], held: bool) -> tuple[lis
     transport = transport_for(request.channel, settings, request.paths.outbox(request.period))
     ledger = Ledger(request.paths.ledger)
     tried = deliver_round(
-        request.period, ledger, transport, planned, sender=settings.sender, budget=settings.max_message_bytes, hold=held
+        request.period,
+        ledger,
+        transport,
+        planned,
+        sender=settings.sender,
+        budget=settings.max_message_bytes,
+        hold=held,
+        kinds=kinds,
     )
     return tried, ledger
 

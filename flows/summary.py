@@ -12,7 +12,7 @@ from prefect.states import Failed, State
 from nashra.periods import Period
 from nashra.request import RunRequest
 from tasks.bulletins.context import RunView
-from tasks.delivery.ledger import PENDING, UNDELIVERED
+from tasks.delivery.ledger import BULLETIN_KINDS, PENDING, UNDELIVERED
 from tasks.outputs.manifest import summary_rows
 from tasks.outputs.register import register_counts
 
@@ -36,12 +36,13 @@ class RunSummary:
     held: bool = False  # nothing arrived for the period: its messages wait for `deliver --release`
 
 
-def undelivered(deliveries: list[dict], channel: str) -> list[str]:
-    """One line per message left unsent; with channel `none` pending messages are expected."""
+def undelivered(deliveries: list[dict], channel: str, kinds: tuple[str, ...] = BULLETIN_KINDS) -> list[str]:
+    """One line per message of these kinds left unsent; with channel `none` pending messages are
+    expected. (A reminder left unsent is its own run's to report, not the bulletins'.)"""
     return [
         f"{d['kind']} to {d['recipient']}: {d['status']}" + (f" ({d['error']})" if d["error"] else "")
         for d in deliveries
-        if d["status"] in UNDELIVERED and (channel != "none" or d["status"] != PENDING)
+        if d["kind"] in kinds and d["status"] in UNDELIVERED and (channel != "none" or d["status"] != PENDING)
     ]
 
 

@@ -80,3 +80,36 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.year}-W{self.week:02d}"
+
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAYS_AR = ("الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
+DAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    """A time of the week in Africa/Casablanca, as programme.csv writes it (`Monday 07:00`): when
+    the bulletins are made, when the reminders go out."""
+
+    day: int  # 0 = Monday
+    hour: int
+    minute: int
+
+    @classmethod
+    def parse(cls, text: str) -> WeeklyTime:
+        found = re.fullmatch(r"\s*([A-Za-z]+)\s+(\d{1,2}):(\d{2})\s*", text)
+        if not found or found.group(1).lower() not in DAYS or int(found.group(2)) > 23 or int(found.group(3)) > 59:
+            raise PeriodError(f"{text!r} is not a day and time such as 'Monday 07:00'")
+        return cls(DAYS.index(found.group(1).lower()), int(found.group(2)), int(found.group(3)))
+
+    @property
+    def cron(self) -> str:
+        """The same time as a cron line (Prefect's schedules; cron counts Sunday as 0)."""
+        return f"{self.minute} {self.hour} * * {(self.day + 1) % 7}"
+
+    @property
+    def words(self) -> tuple[str, str]:
+        """`(الإثنين على الساعة 07:00, lundi à 07:00)`."""
+        clock = f"{self.hour:02d}:{self.minute:02d}"
+        return f"{DAYS_AR[self.day]} على الساعة {clock}", f"{DAYS_FR[self.day]} à {clock}"

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from nashra.periods import PeriodError, WeeklyTime
+
 REGION = "REGION"  # the scope of the regional bulletin and its recipients
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a line break in a name would break every message's header
@@ -47,6 +49,16 @@ class Reference:
     @property
     def phase_deadline(self) -> date:
         return date.fromisoformat(self.programme["phase_deadline"])
+
+    @property
+    def bulletins_time(self) -> WeeklyTime:
+        """When the weekly bulletins are made (programme.csv `bulletins_time`, default Monday 07:00)."""
+        return WeeklyTime.parse(self.programme.get("bulletins_time", DEFAULT_TIMES["bulletins_time"]))
+
+    @property
+    def reminders_time(self) -> WeeklyTime:
+        """When directorates that have not sent are reminded (`reminders_time`, default Monday 06:00)."""
+        return WeeklyTime.parse(self.programme.get("reminders_time", DEFAULT_TIMES["reminders_time"]))
 
 
 def read_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
@@ -130,6 +142,7 @@ def _targets(path: Path, codes: set[str]) -> pd.Series:
     return pd.Series(targets, name="beneficiaries_target")
 
 
+DEFAULT_TIMES = {"bulletins_time": "Monday 07:00", "reminders_time": "Monday 06:00"}  # Africa/Casablanca
 ACADEMY_PROGRAMME = ("start_date", "phase_deadline", "name_ar", "name_fr", "academy_ar", "academy_fr")
 
 
@@ -144,6 +157,11 @@ def read_programme(path: Path, required: tuple[str, ...] = ACADEMY_PROGRAMME) ->
             date.fromisoformat(programme[key])
         except ValueError:
             raise ReferenceError(f"{path}: {key} {programme[key]!r} is not YYYY-MM-DD") from None
+    for key in DEFAULT_TIMES.keys() & programme.keys():
+        try:
+            WeeklyTime.parse(programme[key])
+        except PeriodError as error:
+            raise ReferenceError(f"{path}: {key} {error}") from None
     return programme
 
 

@@ -111,6 +111,15 @@ def _weekly_commands(commands) -> None:
 
     commands.add_parser("serve", help="serve the weekly schedule on a Prefect server (PREFECT_API_URL)")
 
+    remind = commands.add_parser(
+        "remind", help="remind the directorates whose files are not in yet (before the bulletins)", formatter_class=HELP
+    )
+    remind.add_argument("--period", help="ISO week (default: the last complete week)")
+    remind.add_argument("--dry-run", action="store_true", help="list who would be written to; write nothing")
+    remind.add_argument("--deliver", choices=CHANNELS, default="auto", help="how the reminders are sent")
+    remind.add_argument("--verbose", action="store_true", help="show Prefect's logs")
+    _folders(remind, "raw-dir", "reference-dir", "out-dir", "state-dir")
+
     history = commands.add_parser(
         "history", help="a directorate's weeks, or one week, from the history database", formatter_class=HELP
     )
@@ -221,7 +230,7 @@ def _national_sample(args) -> int:
 
 
 def _handler(command: str):
-    from nashra.cli import check, deliver, history, national, run, schedule
+    from nashra.cli import check, deliver, history, national, remind, run, schedule
 
     return {
         "run": run.run,
@@ -233,6 +242,7 @@ def _handler(command: str):
         "serve": schedule.serve,
         "backfill": schedule.backfill,
         "history": history.history,
+        "remind": remind.remind,
         "previews": _previews,
         "sample-data": _sample,
         "national-sample": _national_sample,
@@ -241,7 +251,7 @@ def _handler(command: str):
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command in ("run", "backfill"):
+    if args.command in ("run", "backfill", "remind"):
         from nashra.cli.guard import start_guard
 
         start_guard()  # a killed run leaves no process behind

@@ -134,13 +134,27 @@ def run_weekly_flow(request):
     """One run of the weekly flow; returns its summary, or the exception that stopped it."""
     from flows.weekly import weekly_bulletins
 
-    state = weekly_bulletins(
-        period=str(request.period),
-        raw_dir=str(request.paths.raw_dir),
-        reference_dir=str(request.paths.reference_dir),
-        out_dir=str(request.paths.out_dir),
-        state_dir=str(request.paths.state_dir),
-        deliver=request.channel,
-        return_state=True,
-    )
+    state = weekly_bulletins(**flow_parameters(request), return_state=True)
     return state.result(raise_on_failure=False)
+
+
+def flow_parameters(request) -> dict[str, str]:
+    """A checked request as the parameters of a flow of one academy (weekly, reminders)."""
+    paths = request.paths
+    return {
+        "period": str(request.period),
+        "raw_dir": str(paths.raw_dir),
+        "reference_dir": str(paths.reference_dir),
+        "out_dir": str(paths.out_dir),
+        "state_dir": str(paths.state_dir),
+        "deliver": request.channel,
+    }
+
+
+def finished(state, what: str):
+    """A flow run's summary, or None after printing why it has none (the run stopped early)."""
+    summary = state.result(raise_on_failure=False)
+    if isinstance(summary, BaseException) or summary is None:
+        print(f"{what}: {state.message or state.name}")
+        return None
+    return summary

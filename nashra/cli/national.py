@@ -13,6 +13,7 @@ from nashra.cli.common import (
     EXIT_OK,
     CommandError,
     check_prefect_server,
+    finished,
     period_or_last,
     quiet_prefect,
 )
@@ -47,9 +48,8 @@ def national(args) -> int:
         deliver=args.deliver,
         return_state=True,
     )
-    summary = state.result(raise_on_failure=False)
-    if isinstance(summary, BaseException) or summary is None:
-        print(f"national {period}: {state.message or state.name}")
+    summary = finished(state, f"national {period}")
+    if summary is None:
         return EXIT_INCOMPLETE
     for code in nation.academies:
         if code in summary.missing:

@@ -1,4 +1,4 @@
-"""`nashra serve` (the weekly deployment on a Prefect server) and `nashra backfill` (periods in order)."""
+"""`nashra serve` (the bulletins' and reminders' schedules) and `nashra backfill` (periods in order)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ def serve(args) -> int:
     check_prefect_server()
     from prefect import serve as prefect_serve
 
-    from flows.schedule import weekly_deployment
+    from flows.schedule import served_deployments
 
-    prefect_serve(weekly_deployment())
+    prefect_serve(*served_deployments())
     return EXIT_OK
 
 

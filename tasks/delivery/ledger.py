@@ -49,6 +49,8 @@ PENDING, FAILED, HELD, IN_DOUBT, UNCONFIRMED, REFUSED, SENT, SUPERSEDED = (
 UNSENT = (PENDING, FAILED, IN_DOUBT)  # what a delivery round sends
 WAITING = (PENDING, FAILED, HELD, REFUSED)  # replaced by a newer edition before going out
 UNDELIVERED = (*UNSENT, HELD, UNCONFIRMED, REFUSED)  # left behind by a run asked to deliver: exit 1
+BULLETIN_KINDS = ("bulletin", "receipt")  # what the weekly run (and `nashra deliver`) sends
+REMINDER = "reminder"  # sent by the reminders' runs only, before the bulletins (issue 14)
 
 
 class LedgerError(ValueError):
@@ -175,8 +177,18 @@ class Ledger:
             *statuses,
         )
 
-    def unsent(self, period: str) -> list[Entry]:
-        return self.with_status(period, UNSENT)
+    def unsent(self, period: str, kinds: tuple[str, ...] = BULLETIN_KINDS) -> list[Entry]:
+        """What a delivery round of these kinds of message sends: a reminder is never sent by
+        the bulletins' round, a bulletin never by the reminders'."""
+        return [entry for entry in self.with_status(period, UNSENT) if entry.kind in kinds]
+
+    def withdraw(self, period: str, kind: str, keep: set[str]) -> int:
+        """Messages of `kind` still waiting for recipients not in `keep`, superseded: a reminder
+        that failed to go out is not sent once its directorate's files are in."""
+        gone = [e for e in self.with_status(period, WAITING) if e.kind == kind and e.recipient not in keep]
+        for entry in gone:
+            self.update(entry, status=SUPERSEDED, note="no longer needed")
+        return len(gone)
 
     def move(self, period: str, before: str, after: str) -> int:
         """Every entry of `period` in status `before` now in `after` (release, retry refused)."""

@@ -16,7 +16,18 @@ from email.utils import format_datetime, formataddr
 
 from nashra.periods import TIMEZONE, Period
 from nashra.settings import DEFAULT_SENDER
-from tasks.delivery.ledger import FAILED, HELD, IN_DOUBT, PENDING, REFUSED, SENT, UNCONFIRMED, Entry, Ledger
+from tasks.delivery.ledger import (
+    BULLETIN_KINDS,
+    FAILED,
+    HELD,
+    IN_DOUBT,
+    PENDING,
+    REFUSED,
+    SENT,
+    UNCONFIRMED,
+    Entry,
+    Ledger,
+)
 from tasks.delivery.letters import Letter, what_changed
 from tasks.delivery.transport import Refused, ServerUnreachable
 from tasks.files import now_utc
@@ -134,16 +145,17 @@ def deliver_round(
     budget: int = 8 * 1024 * 1024,
     delays: tuple[float, ...] = RETRY_DELAYS,
     hold: bool = False,
+    kinds: tuple[str, ...] = BULLETIN_KINDS,
 ) -> list[Entry]:
     """Under the ledger's lock: enter the new editions (held, with `hold`), then (with a
-    transport) send every unsent one. Without a transport the editions stay pending, for
-    `nashra deliver` to send when asked."""
+    transport) send every unsent one of these `kinds`. Without a transport the editions stay
+    pending, for `nashra deliver` to send when asked."""
     with ledger.locked():
         record_letters(list(letters), period, ledger, hold=hold)
         if transport is None:
             return []
         with transport:
-            return _send_unsent(period, ledger, transport, sender=sender, budget=budget, delays=delays)
+            return _send_unsent(period, ledger, transport, sender=sender, budget=budget, delays=delays, kinds=kinds)
 
 
 @dataclass(frozen=True)
@@ -157,10 +169,10 @@ class Outcome:
     stops_round: bool = False  # the server itself is at fault: nobody else is tried this round
 
 
-def _send_unsent(period: Period, ledger: Ledger, transport, *, sender: str, budget: int, delays) -> list[Entry]:
-    """Send every unsent edition of `period`; a server at fault ends the round for the rest."""
+def _send_unsent(period: Period, ledger: Ledger, transport, *, sender: str, budget: int, delays, kinds) -> list[Entry]:
+    """Send every unsent edition of `period` of these kinds; a server at fault ends the round for the rest."""
     tried, stopped = [], None
-    for entry in ledger.unsent(str(period)):
+    for entry in ledger.unsent(str(period), kinds):
         if stopped:
             outcome = Outcome(entry.status if entry.status == IN_DOUBT else FAILED, 0, f"not tried: {stopped}")
         else:

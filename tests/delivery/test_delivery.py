@@ -164,9 +164,9 @@ def test_two_concurrent_rounds_send_each_message_once(tmp_path, reference, pdfs)
 
 
 def test_the_weekly_deployment_runs_monday_7am_casablanca_for_the_week_just_ended():
-    from flows.schedule import weekly_deployment
+    from flows.schedule import served_deployments
 
-    deployment = weekly_deployment()
+    deployment = served_deployments()[0]
     [schedule] = deployment.schedules
     assert schedule.schedule.cron == "0 7 * * 1" and schedule.schedule.timezone == "Africa/Casablanca"
     assert deployment.parameters == {"period": None, "deliver": "auto"}
