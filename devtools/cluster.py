@@ -92,9 +92,10 @@ def family(pid: int) -> list[int]:
     """A process and every process it started, from /proc (children of each of its threads)."""
     found, seen = [pid], 0
     while seen < len(found):
-        for task in Path(f"/proc/{found[seen]}/task").glob("*"):
-            with suppress(FileNotFoundError, ProcessLookupError):
-                found += [int(child) for child in (task / "children").read_text().split()]
+        with suppress(FileNotFoundError, ProcessLookupError):  # a process may end while it is read
+            for task in list(Path(f"/proc/{found[seen]}/task").iterdir()):
+                with suppress(FileNotFoundError, ProcessLookupError):
+                    found += [int(child) for child in (task / "children").read_text().split()]
         seen += 1
     return found
 
