@@ -17,7 +17,7 @@ from flows.stages import quiet
 from flows.summary import undelivered
 from nashra.paths import RunPaths
 from nashra.periods import Period
-from nashra.reference import load_reference
+from nashra.reference import Reference, load_reference
 from nashra.request import RunRequest
 from tasks.delivery.ledger import REMINDER, SENT, Ledger
 from tasks.delivery.ledger_check import ledger_rows
@@ -46,10 +46,9 @@ def _run_name() -> str:
 
 
 @task(name="read-the-week-s-files", **quiet)
-def read_week(request: RunRequest) -> list[Standing]:
+def read_week(request: RunRequest, reference: Reference) -> list[Standing]:
     """Every directorate's files of the period read and checked as the weekly run will (here,
     in this process: a few small files), each source's standing."""
-    reference = load_reference(request.paths.reference_dir)
     folders = scan_folders(request.paths.raw_dir, request.period, reference.codes)
     directorates = load_directorates(reference.codes, folders, rule_context(reference, request.period))
     return standings(directorates, folders[0])
@@ -88,8 +87,9 @@ def weekly_reminders(
     """
     paths = RunPaths.with_defaults(raw_dir, reference_dir, out_dir, state_dir)
     request = RunRequest.parse(period, paths, deliver, flow_run.scheduled_start_time)
-    found = read_week(request)
-    letters = plan_reminders(load_reference(paths.reference_dir), request.period, found)
+    reference = load_reference(paths.reference_dir)
+    found = read_week(request, reference)
+    letters = plan_reminders(reference, request.period, found)
     waiting = {code: [f"{s.source} {s.outcome}" for s in sources] for code, sources in to_remind(found).items()}
     summary = ReminderSummary(str(request.period), waiting, [], dry_run=dry_run)
     if dry_run:
