@@ -141,3 +141,23 @@ def test_a_reminder_time_is_read_and_a_typo_in_it_refused(tmp_path):
     programme.write_text(text.replace("Friday 16:30", "Fridy 16:30"), encoding="utf-8")
     with pytest.raises(ReferenceError, match="reminders_time 'Fridy 16:30' is not a day and time"):
         load_reference(folder)
+
+
+@pytest.mark.parametrize(
+    "period, last",
+    [("2026-W48", "Dernier fichier accepté : semaine 2026-W47"), ("2026-W41", "Dernier fichier accepté : aucun.")],
+    ids=["a week where nothing arrived", "the first week of the programme"],
+)
+def test_an_empty_week_reminds_everyone_with_their_last_accepted_file(harness, week, period, last):
+    from email import message_from_bytes, policy
+
+    from flows.reminders import weekly_reminders
+
+    folders = {f"{name}_dir": str(week / name) for name in ("raw", "out", "state")}
+    state = weekly_reminders(period=period, deliver="outbox", return_state=True, **folders)
+    assert state.is_completed(), state.message
+    outbox = week / "out" / period / "outbox"
+    assert len(list(outbox.glob("reminder_*.eml"))) == 9 + len(REGIONAL)  # every director, and the roll call
+    fes = message_from_bytes(next(outbox.glob("reminder_FES_*.eml")).read_bytes(), policy=policy.default)
+    body = fes.get_body(("plain",)).get_content()
+    assert f"semaine {period}" in body and "Résultats d'examens : aucun fichier reçu" in body and last in body
