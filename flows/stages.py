@@ -2,31 +2,28 @@
 
 Each wraps plain functions of `tasks/` (named as SPEC names the stages) and adds what Prefect
 gives: a task run with a name that says what it did, retries where a read can be retried, the
-progress line of the CLI. Concurrency is decided here and in the flow's task runner
-(`flows/runner.py`): the directorates are read and checked, and the bulletins laid out, by tasks
-submitted to the run's worker processes; the rest runs in the run's own process. A directorate
-whose reading fails or kills its worker is `missing` with the reason, and the others go on.
+progress line of the CLI. Concurrency is decided here, in `flows/reading.py` and in the flow's
+task runner (`flows/runner.py`): the directorates are read and checked (reading.py), and the
+bulletins laid out, by tasks submitted to the run's worker processes; the rest runs in the run's
+own process. A directorate whose reading fails or kills its worker is `missing` with the reason,
+and the others go on.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
 
 from flows.runner import gather
 from flows.summary import NOTHING_ARRIVED, publish_register
 from nashra import progress
-from nashra.periods import Period
 from nashra.reference import REGION, Reference, load_reference
 from nashra.request import RunRequest
 from nashra.settings import DeliverySettings, history_database_url
-from schemas.contracts import RuleContext
 from tasks.bulletins.context import RunView
 from tasks.bulletins.pages import bulletin_html, write_bulletin
 from tasks.delivery.ledger import BULLETIN_KINDS, Ledger
@@ -35,13 +32,10 @@ from tasks.delivery.letters import Letter, plan_letters
 from tasks.delivery.receipts import plan_receipts
 from tasks.delivery.rounds import deliver_round, delivery_records
 from tasks.delivery.transport import transport_for
-from tasks.evaluation.history import cached_table, earlier_periods, earlier_table
 from tasks.evaluation.period import PeriodResult, assemble_period
 from tasks.evaluation.ranking import ranking_frame
 from tasks.files import remove_leftovers, sha256_file, staged_folder, write_atomic
-from tasks.intake.discover import PeriodFolder, folders_up_to, scan_folders
-from tasks.intake.ingest import DirectorateData, Loader, crashed_directorate, load_directorate, load_directorates
-from tasks.intake.validate import rule_context
+from tasks.intake.discover import PeriodFolder, scan_folders
 from tasks.outputs.history_db import period_rows, record
 from tasks.outputs.manifest import build_manifest, manifest_json
 from tasks.outputs.quality_summary import write_quality_summary
@@ -66,102 +60,6 @@ def scan(request: RunRequest, reference: Reference) -> list[PeriodFolder]:
     """The period's folder and every earlier one (SPEC §2), newest first."""
     progress.report("scan", str(request.paths.raw_dir))
     return scan_folders(request.paths.raw_dir, request.period, reference.codes)
-
-
-@task(name="ingest-directorate", task_run_name="ingest-{code}-{period}", **quiet)
-def ingest_directorate(code: str, period: Period, folders: list[PeriodFolder], ctx: RuleContext) -> DirectorateData:
-    """SPEC §2: one directorate's drops for `period` read and checked, in a worker."""
-    return load_directorate(code, folders, ctx)
-
-
-@dataclass(frozen=True)
-class Reads:
-    """A period's directorates being read in the workers, one task each."""
-
-    period: Period
-    folders: list[PeriodFolder]
-    ctx: RuleContext
-    futures: dict[str, PrefectFuture]
-
-    @classmethod
-    def start(cls, period: Period, reference: Reference, folders: list[PeriodFolder]) -> Reads:
-        own, ctx = folders_up_to(folders, period), rule_context(reference, period)
-        reads = cls(period, own, ctx, {})
-        reads.futures.update({code: reads.again(code) for code in reference.codes})
-        return reads
-
-    def again(self, code: str) -> PrefectFuture:
-        return ingest_directorate.submit(code, self.period, self.folders, self.ctx)
-
-    def outcomes(self) -> dict[str, Any]:
-        """Each directorate's data, or the exception its reading raised."""
-        return gather(self.futures, self.again)
-
-
-@task(name="ingest-earlier-period", task_run_name="ingest-{period}", **quiet)
-def ingest_period(
-    period: Period, codes: list[str], folders: list[PeriodFolder], ctx: RuleContext
-) -> dict[str, DirectorateData]:
-    """An earlier period that is not in the cache: its directorates read and checked one after
-    the other, in a worker (one task per period: the run's own directorates come first)."""
-    return load_directorates(codes, folders, ctx)
-
-
-def _read_earlier(period: Period, reference: Reference, folders: list[PeriodFolder]) -> PrefectFuture:
-    own, ctx = folders_up_to(folders, period), rule_context(reference, period)
-    return ingest_period.submit(period, reference.codes, own, ctx)
-
-
-def start_reads(
-    request: RunRequest, reference: Reference, folders: list[PeriodFolder]
-) -> tuple[Reads, dict[Period, PrefectFuture]]:
-    """The period's directorates, then every earlier period that is not in the cache
-    (rank_change, W5, trends), all submitted to the workers at once."""
-    earlier = earlier_periods(request.period, reference.start_date)
-    missing = [q for q in earlier if cached_table(q, folders, request.paths) is None]
-    progress.report("ingest", f"{len(reference.codes)} directorates, {len(missing)} earlier periods")
-    current = Reads.start(request.period, reference, folders)
-    return current, {q: _read_earlier(q, reference, folders) for q in missing}
-
-
-def ingested(reads: Reads) -> tuple[dict[str, DirectorateData], list[str]]:
-    """The directorates read; one whose reading failed is `missing` with the reason, the others go on."""
-    directorates, errors = {}, []
-    for code, outcome in reads.outcomes().items():
-        if isinstance(outcome, BaseException):  # one directorate's failure never stops the others
-            get_run_logger().error("Directorate %s could not be read: %s", code, outcome)
-            errors.append(f"{code}: {outcome}")
-            outcome = crashed_directorate(code, reads.period, outcome)
-        directorates[code] = outcome
-    return directorates, errors
-
-
-def earlier_reads(
-    futures: dict[Period, PrefectFuture], reference: Reference, folders: list[PeriodFolder]
-) -> dict[Period, dict[str, DirectorateData]]:
-    """The earlier periods' directorates; an earlier period that cannot be read fails the run, as
-    its own run did."""
-    outcomes = gather(futures, lambda period: _read_earlier(period, reference, folders))
-    for outcome in outcomes.values():
-        if isinstance(outcome, BaseException):
-            raise outcome
-    return outcomes
-
-
-@task(name="evaluate-earlier-periods", task_run_name="evaluate-earlier-periods", **quiet)
-def evaluate_earlier(
-    request: RunRequest, reference: Reference, folders: list[PeriodFolder], loaded: dict
-) -> dict[Period, pd.DataFrame]:
-    """The earlier periods' tables: from the cache, or from their directorates read in the workers."""
-    progress.report("history", str(request.period.previous()))
-
-    def read(period: Period) -> Loader:
-        return (lambda codes, own, ctx: loaded[period]) if period in loaded else load_directorates
-
-    return {
-        period: earlier_table(period, reference, folders, request.paths, load=read(period))
-        for period in earlier_periods(request.period, reference.start_date)
-    }
 
 
 @task(name="figures-checks-ranking", **quiet)

@@ -13,7 +13,7 @@ from prefect import flow
 from prefect.runtime import flow_run
 from prefect.states import State
 
-from flows import stages
+from flows import reading, stages
 from flows.runner import load_checks_meanwhile, task_runner
 from flows.summary import RunSummary, final_state, publish_summary, summarise
 from nashra.paths import RunPaths
@@ -54,11 +54,11 @@ def weekly_bulletins(
     request = RunRequest.parse(period, paths, deliver, flow_run.scheduled_start_time)
     reference = stages.preflight(request)
     folders = stages.scan(request, reference)
-    reads, earlier_reads = stages.start_reads(request, reference, folders)  # in the workers, all at once
+    reads, earlier_reads = reading.start_reads(request, reference, folders)  # in the workers, all at once
     load_checks_meanwhile()  # Great Expectations imported here while the workers read
-    directorates, errors = stages.ingested(reads)
-    loaded = stages.earlier_reads(earlier_reads, reference, folders)
-    earlier = stages.evaluate_earlier(request, reference, folders, loaded)
+    directorates, errors = reading.ingested(reads)
+    loaded = reading.earlier_reads(earlier_reads, reference, folders)
+    earlier = reading.evaluate_earlier(request, reference, folders, loaded)
     current, ranking = stages.evaluate(request, reference, directorates, earlier)
     written = stages.write_outputs(request, ranking, directorates)
     register = stages.record_submissions(request, directorates, folders[0])
