@@ -7,8 +7,8 @@ import json
 
 from nashra.reference import REGION, load_reference
 from tasks.bulletins.pages import bulletin_path
-from tasks.delivery.ledger import SENT, Ledger
-from tasks.delivery.ledger_check import ledger_rows
+from tasks.delivery.ledger import SENT
+from tasks.delivery.ledger_check import ledger_to_read
 from tasks.delivery.letters import plan_letters
 from tasks.delivery.receipts import plan_receipts
 from tasks.evaluation.history import evaluate_with_history
@@ -60,8 +60,7 @@ def describe(request) -> str:
     letters += plan_receipts(
         reference, period, current.directorates, paths.quarantine(period), findings=current.findings
     )
-    path = paths.ledger
-    ledger = Ledger(path, read_only=True) if ledger_rows(path) else None
+    ledger = ledger_to_read(paths.ledger)
     emailed = []
     for letter in letters:
         known = ledger.find(str(period), letter.kind, letter.email, letter.edition_key) if ledger else None

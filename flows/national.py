@@ -24,10 +24,9 @@ from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import stages
-from flows.summary import undelivered
+from flows.summary import run_name, undelivered
 from nashra.academies import NATIONAL, Nation, load_nation
 from nashra.paths import NATIONAL_DIR, NATIONAL_RAW_DIR, RunPaths
-from nashra.periods import Period
 from nashra.request import RunRequest
 from tasks.bulletins.pages import write_bulletin
 from tasks.delivery.rounds import delivery_records
@@ -134,10 +133,6 @@ def watch_for_lost_runs(within_seconds: int = 90) -> None:
     ).create()
 
 
-def _run_name() -> str:
-    return f"national-{flow_run.parameters.get('period') or Period.last_complete(flow_run.scheduled_start_time)}"
-
-
 @task(name="national-bulletin", cache_policy=NO_CACHE)
 def national_bulletin(nation: Nation, table: pd.DataFrame, request: RunRequest) -> Path:
     """The national bulletin filled from the national table and laid out as PDF, in this process
@@ -159,7 +154,7 @@ def deliver_nationally(nation: Nation, bulletin: Path, request: RunRequest, tabl
     return undelivered(delivery_records(ledger, request.period), request.channel)
 
 
-@flow(name="national-bulletins", flow_run_name=_run_name, task_runner=ACADEMIES_AT_ONCE)
+@flow(name="national-bulletins", flow_run_name=run_name("national"), task_runner=ACADEMIES_AT_ONCE)
 def national_bulletins(
     period: str = "",
     raw_dir: str = "",

@@ -14,13 +14,12 @@ from prefect.states import Failed, State
 
 from flows import stages
 from flows.stages import quiet
-from flows.summary import undelivered
+from flows.summary import run_name, undelivered
 from nashra.paths import RunPaths
-from nashra.periods import Period
 from nashra.reference import Reference, load_reference
 from nashra.request import RunRequest
 from tasks.delivery.ledger import REMINDER, SENT, Ledger
-from tasks.delivery.ledger_check import ledger_rows
+from tasks.delivery.ledger_check import ledger_to_read
 from tasks.delivery.letters import Letter
 from tasks.delivery.reminders import Standing, plan_reminders, standings, to_remind
 from tasks.delivery.rounds import delivery_records
@@ -40,11 +39,6 @@ class ReminderSummary:
     unsent: list[str] = field(default_factory=list)
 
 
-def _run_name() -> str:
-    period = flow_run.parameters.get("period")
-    return f"reminders-{period or Period.last_complete(flow_run.scheduled_start_time)}"
-
-
 @task(name="read-the-week-s-files", **quiet)
 def read_week(request: RunRequest, reference: Reference) -> list[Standing]:
     """Every directorate's files of the period read and checked as the weekly run will (here,
@@ -56,15 +50,14 @@ def read_week(request: RunRequest, reference: Reference) -> list[Standing]:
 
 def not_sent_yet(letters: list[Letter], request: RunRequest) -> list[Letter]:
     """The letters the ledger has not sent already (read only: a dry run writes nothing)."""
-    path = request.paths.ledger
-    ledger = Ledger(path, read_only=True) if ledger_rows(path) else None
+    ledger = ledger_to_read(request.paths.ledger)
     if ledger is None:
         return letters
-    sent = {(e.recipient, e.edition_key) for e in ledger.entries(str(request.period)) if e.status == SENT}
-    return [letter for letter in letters if (letter.email, letter.edition_key) not in sent]
+    known = [ledger.find(str(request.period), x.kind, x.email, x.edition_key) for x in letters]
+    return [letter for letter, entry in zip(letters, known, strict=True) if entry is None or entry.status != SENT]
 
 
-@flow(name="weekly-reminders", flow_run_name=_run_name)
+@flow(name="weekly-reminders", flow_run_name=run_name("reminders"))
 def weekly_reminders(
     period: str | None = None,
     raw_dir: str | None = None,

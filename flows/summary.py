@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 from prefect.artifacts import create_table_artifact
+from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
 from nashra.periods import Period
@@ -34,6 +36,17 @@ class RunSummary:
     undelivered: list[str] = field(default_factory=list)
     channel: str = "none"
     held: bool = False  # nothing arrived for the period: its messages wait for `deliver --release`
+
+
+def run_name(prefix: str) -> Callable[[], str]:
+    """A flow run's name, `<prefix>-<period>`: the period asked for, or the week before the
+    scheduled time (the week a scheduled run processes)."""
+
+    def name() -> str:
+        period = flow_run.parameters.get("period")
+        return f"{prefix}-{period or Period.last_complete(flow_run.scheduled_start_time)}"
+
+    return name
 
 
 def undelivered(deliveries: list[dict], channel: str, kinds: tuple[str, ...] = BULLETIN_KINDS) -> list[str]:

@@ -15,9 +15,8 @@ from prefect.states import State
 
 from flows import reading, stages
 from flows.runner import load_checks_meanwhile, task_runner
-from flows.summary import RunSummary, final_state, publish_summary, summarise
+from flows.summary import RunSummary, final_state, publish_summary, run_name, summarise
 from nashra.paths import RunPaths
-from nashra.periods import Period
 from nashra.request import RunRequest
 from tasks.bulletins.context import RunView
 from tasks.delivery.rounds import round_counts
@@ -25,13 +24,7 @@ from tasks.delivery.rounds import round_counts
 Channel = Literal["auto", "outbox", "smtp", "none"]
 
 
-def _run_name() -> str:
-    """`weekly-<period>`: the period asked for, or the week before the scheduled time."""
-    period = flow_run.parameters.get("period")
-    return f"weekly-{period or Period.last_complete(flow_run.scheduled_start_time)}"
-
-
-@flow(name="weekly-bulletins", flow_run_name=_run_name, task_runner=task_runner())
+@flow(name="weekly-bulletins", flow_run_name=run_name("weekly"), task_runner=task_runner())
 def weekly_bulletins(
     period: str | None = None,
     raw_dir: str | None = None,

@@ -17,6 +17,12 @@ from tasks.delivery.ledger import IN_DOUBT, SENT, UNCONFIRMED, Entry, Ledger, Le
 DELIVERED = (SENT, IN_DOUBT, UNCONFIRMED)  # a copy may have reached the recipient
 
 
+def ledger_to_read(path: Path) -> Ledger | None:
+    """The ledger opened read only, for a dry run (which writes nothing); None when nothing has
+    been recorded yet."""
+    return Ledger(path, read_only=True) if ledger_rows(path) else None
+
+
 def ledger_rows(path: Path) -> int:
     """The number of deliveries recorded; 0 for a ledger not yet written. LedgerError when the
     file is not a readable ledger."""

@@ -7,6 +7,7 @@ only, no candidate names, input text escaped).
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import pandas as pd
 
@@ -19,12 +20,7 @@ from tasks.evaluation.figures import FIGURES, region_figures
 from tasks.intake.ingest import MISSING
 from tasks.national.rollup import ACADEMY, DIRECTORATE
 from tasks.outputs.manifest import code_version
-
-
-def _rows(frame: pd.DataFrame) -> list[dict]:
-    """Table rows as dicts, unknown cells as None (what the templates test for)."""
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return [{str(k): v for k, v in row.items()} for row in records]
+from tasks.outputs.tables import plain_records
 
 
 def table_fingerprint(csv_bytes: bytes) -> str:
@@ -39,7 +35,7 @@ def national_context(nation: Nation, table: pd.DataFrame, period: Period, *, fin
     directorates = table[table["level"] == DIRECTORATE]
     present = academies[academies["data_status"] != MISSING]
     names = {code: (a.name_ar, a.name_fr) for code, a in nation.academies.items()}
-    start, deadline = (pd.Timestamp(nation.programme[k]).date() for k in ("start_date", "phase_deadline"))
+    start, deadline = (date.fromisoformat(nation.programme[k]) for k in ("start_date", "phase_deadline"))
     return {
         "period": str(period),
         "monday": period.monday,
@@ -50,10 +46,10 @@ def national_context(nation: Nation, table: pd.DataFrame, period: Period, *, fin
         "labels": labels,
         "figure_names": FIGURES,
         "nation": region_figures(present).to_dict() if len(present) else None,
-        "academies": _rows(academies),
-        "directorates": _rows(directorates),
+        "academies": plain_records(academies),
+        "directorates": plain_records(directorates),
         "academy_names": names,
-        "chart": _rows(present.sort_values("consumption_rate", ascending=False, kind="mergesort")),
+        "chart": plain_records(present.sort_values("consumption_rate", ascending=False, kind="mergesort")),
         "with_data": {
             ACADEMY: len(present),
             DIRECTORATE: int((directorates["data_status"] != MISSING).sum()),

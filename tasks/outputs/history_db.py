@@ -42,6 +42,7 @@ from sqlalchemy import (
 )
 
 from tasks.evaluation.figures import COUNTS, FIGURES
+from tasks.outputs.tables import plain_records
 
 SCHEMA_VERSION = 1
 metadata = MetaData()
@@ -151,16 +152,10 @@ def record(url: str, period: str, rows: dict[str, list[dict]], *, academy: str, 
         engine.dispose()
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """Rows as plain Python values, NA as None (what every driver accepts)."""
-    present = frame.reindex(columns=columns)
-    return present.astype(object).where(present.notna(), None).to_dict("records")
-
-
 def period_rows(ranking: pd.DataFrame, register: list[dict], found: list) -> dict[str, list[dict]]:
     """What a run states about its period, per table (without run id and period)."""
     figures = [c.name for c in rankings.columns if c.name not in ("run_id", "period")]
-    ranked = _records(ranking, figures)
+    ranked = plain_records(ranking.reindex(columns=figures))
     kept = [c.name for c in submissions.columns if c.name not in ("run_id", "period")]
     return {
         "rankings": ranked,

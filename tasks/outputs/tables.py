@@ -22,6 +22,12 @@ FORMULA_START = r"^[=+\-@\t\r]"
 PLAIN_NUMBER = r"[+-]?\d+(?:[.,]\d+)?"
 
 
+def plain_records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain values, unknown cells as None (what templates test for and every
+    database driver accepts)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     """Cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) get a
     leading `'`, as OWASP recommends; plain numbers such as `-2` are left as they are."""
