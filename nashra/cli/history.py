@@ -34,13 +34,13 @@ def history(args) -> int:
     from nashra.settings import SettingsError, history_database_url
     from tasks.outputs.history_db import HistoryError, connect, read_history
 
+    first, last, period = _week(args.start, "--from"), _week(args.end, "--to"), _week(args.period, "--period")
     try:
         url = history_database_url(args.state_dir)
     except SettingsError as error:
         raise CommandError(str(error)) from None
     if url.startswith("sqlite:///") and not args.state_dir.joinpath("history.sqlite").is_file():
         raise CommandError(f"no history database in {args.state_dir}: run a period first (nashra run, nashra backfill)")
-    first, last, period = _week(args.start, "--from"), _week(args.end, "--to"), _week(args.period, "--period")
     try:
         engine = connect(url)
         series = read_history(engine, directorate=args.directorate, period=period, first=first, last=last)
