@@ -46,7 +46,7 @@ class Cluster:
 
     def taken(self, worker: str) -> set[str]:
         """The flow runs a worker has taken, from its log."""
-        return set(re.findall(r"submitting flow run '([0-9a-f-]+)'", (self.home / f"{worker}.log").read_text()))
+        return runs_taken((self.home / f"{worker}.log").read_text())
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -58,6 +58,15 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 with suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
+
+
+def runs_taken(log: str) -> set[str]:
+    """The flow runs a worker's log shows it ran: those it began to submit and did not give up.
+    Two workers polling the same pool both log "submitting" for a run they both saw; the server
+    lets one have it and the other logs "Aborted submission"."""
+    began = re.findall(r"submitting flow run '([0-9a-f-]+)'", log)
+    aborted = re.findall(r"Aborted submission of flow run '([0-9a-f-]+)'", log)
+    return set(began) - set(aborted)
 
 
 @contextmanager

@@ -129,8 +129,9 @@ def test_an_academy_run_whose_worker_dies_is_run_again_by_the_other(pool, tmp_pa
     run = subprocess.Popen(
         command, env=pool.env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    taker, flow_run = _first_taker(pool, before)
-    _wait_running(pool.url, flow_run)
+    flow_run = _first_taken(pool, before)
+    _wait_running(pool.url, flow_run)  # by then the worker that lost the race for it has let it go
+    taker = next(name for name in before if flow_run in pool.taken(name))
     time.sleep(5)  # its first heartbeat reaches the server
     _kill_tree(pool.processes[taker].pid)
     out, err = run.communicate(timeout=900)
@@ -147,12 +148,13 @@ def _national_command(national_dir: Path, national: RunPaths) -> list[str]:
     return command + ["--out-dir", str(national.out_dir), "--state-dir", str(national.state_dir)]
 
 
-def _first_taker(pool: Cluster, before: dict[str, set[str]], seconds: float = 120) -> tuple[str, str]:
+def _first_taken(pool: Cluster, before: dict[str, set[str]], seconds: float = 120) -> str:
+    """The first academy run a worker took since `before` (both may have begun to submit it)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         for name, seen in before.items():
             if new := pool.taken(name) - seen:
-                return name, new.pop()
+                return new.pop()
         time.sleep(0.5)
     raise TimeoutError("no worker took the academy run")
 
