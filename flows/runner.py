@@ -1,5 +1,5 @@
-"""The run's worker processes: Prefect's own `ProcessPoolTaskRunner`, with two changes the weekly
-run needs, and the rule for a task whose process died.
+"""The run's worker processes: Prefect's own `ProcessPoolTaskRunner`, with three changes the
+weekly run needs, and the rule for a task whose process died.
 
 Threads cannot share two cores between pandas' and WeasyPrint's Python code (the GIL); processes
 can. Prefect's runner spawns each process, which then imports Prefect and the stage it runs
@@ -7,6 +7,12 @@ can. Prefect's runner spawns each process, which then imports Prefect and the st
 imported them once (`PRELOAD`), so a worker starts in milliseconds. `nashra run` starts that
 server as soon as its settings are checked (`start_early`), so it imports on the other core
 while the command imports Prefect.
+
+Around each task, a worker of Prefect's runner validates all of Prefect's settings again from a
+dictionary, makes two API clients (each loading the certificate bundle and asking the server's
+version) and builds a second process pool it never uses: ~240 ms of CPU per task here, against
+~30 ms for the task run itself. Here a worker receives the run's settings already validated,
+keeps one client for its life (`_start_worker`) and sets up no pool inside itself.
 
 A process that dies (out of memory, killed) breaks Prefect's pool: its task and every task still
 queued fail with `BrokenProcessPool`, and nothing would run afterwards. Here the next submission
@@ -23,6 +29,7 @@ import threading
 from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from typing import Any, TypeVar
 
 from prefect.futures import PrefectFuture
@@ -30,6 +37,7 @@ from prefect.task_runners import (
     _PROCESS_POOL_MESSAGE_QUEUE_SHUTDOWN,
     ProcessPoolTaskRunner,
     TaskRunner,
+    ThreadPoolTaskRunner,
     _initialize_process_pool_worker,
 )
 
@@ -55,8 +63,14 @@ class StageRunner(ProcessPoolTaskRunner):
         super().__init__(max_workers=max_workers or 1)
         self._asked = max_workers
         self._server: dict[str, str] = {}
+        self._settings: dict[str, Any] = {}  # the run's Prefect settings context, as its workers use it
 
-    def duplicate(self) -> StageRunner:
+    def duplicate(self) -> Any:  # a StageRunner, or in a worker a ThreadPoolTaskRunner
+        """The flow's runner, as Prefect sets it up again around each task in a worker: there it
+        never runs anything (a stage starts no task), so it is a thread runner that starts nothing,
+        not a second process pool with its queue and thread, made and stopped for every task."""
+        if _IN_WORKER:
+            return ThreadPoolTaskRunner(max_workers=1)
         return type(self)(max_workers=self._asked)
 
     def _new_executor(self) -> ProcessPoolExecutor:
@@ -64,12 +78,17 @@ class StageRunner(ProcessPoolTaskRunner):
             max_workers=self._max_workers,
             mp_context=forked_context(),
             initializer=_initialize_process_pool_worker,
-            initargs=(self._subprocess_message_queue, watch_parent, ()),
+            initargs=(self._subprocess_message_queue, _start_worker, (self._settings,)),
         )
 
     def __enter__(self) -> StageRunner:
+        from prefect.context import get_settings_context
+
         self._max_workers = self._asked or worker_count()
         self._server = _temporary_server()
+        current = get_settings_context()
+        settings = _workers_settings(current.settings, self._server.get("PREFECT_API_URL"))
+        self._settings = {"profile": current.profile, "settings": settings}
         super().__enter__()
         if self._executor is not None:  # Prefect's spawned pool, which has started no process yet
             self._executor.shutdown(wait=False)
@@ -78,6 +97,7 @@ class StageRunner(ProcessPoolTaskRunner):
 
     def _resolve_futures_and_submit(self, *args: Any, **kwargs: Any):
         kwargs["env"] = {**kwargs["env"], **self._server}
+        kwargs["context"] = self._with_settings(kwargs["context"])
         broken = self._executor
         try:
             return super()._resolve_futures_and_submit(*args, **kwargs)
@@ -87,6 +107,12 @@ class StageRunner(ProcessPoolTaskRunner):
                     self._listen_afresh()
                     self._executor = self._new_executor()
             return super()._resolve_futures_and_submit(*args, **kwargs)
+
+    def _with_settings(self, context: dict[str, Any]) -> dict[str, Any]:
+        """The run's Prefect settings sent to the workers as the validated objects, not as the
+        dictionary Prefect sends: a worker would otherwise validate every setting again from it
+        for each task (54 settings models, 35-150 ms of CPU a task on this machine)."""
+        return {**context, "settings_context": self._settings} if context.get("settings_context") else context
 
     def _listen_afresh(self) -> None:
         """A new queue for the workers' logs and events, read by a new thread. A process killed
@@ -114,6 +140,32 @@ def _stop_reading(queue: Any) -> None:
     process writes nothing else there."""
     queue.cancel_join_thread()
     queue.put_nowait(_PROCESS_POOL_MESSAGE_QUEUE_SHUTDOWN)
+
+
+def _workers_settings(settings: Any, server_url: str | None) -> Any:
+    """The run's settings for its workers, with the temporary server's address when there is one."""
+    from prefect.settings import PREFECT_API_URL
+
+    return settings.copy_with_update(updates={PREFECT_API_URL: server_url}) if server_url else settings
+
+
+_IN_WORKER = False  # set in the run's worker processes
+
+
+def _start_worker(settings_context: dict[str, Any]) -> None:
+    """A worker's start: it watches its parent, takes the run's settings, and keeps one Prefect
+    client for all its tasks. Each task would otherwise make two clients, each loading the
+    certificate bundle (15-55 ms of CPU apiece here) and asking the server's version; one client
+    also keeps its connection to the server. If the server cannot be reached now, each task
+    makes its own client as Prefect does, and says why if it fails."""
+    global _IN_WORKER
+    from prefect.context import SettingsContext, SyncClientContext
+
+    _IN_WORKER = True
+    watch_parent()
+    SettingsContext(**settings_context).__enter__()  # for the life of the process
+    with suppress(Exception):
+        SyncClientContext().__enter__()
 
 
 def _temporary_server() -> dict[str, str]:

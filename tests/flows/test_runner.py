@@ -52,6 +52,21 @@ def imported() -> set[str]:
     return modules_here.submit().result()
 
 
+@task(**quiet)
+def client_and_server() -> tuple[int, int, str]:
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    return os.getpid(), id(get_client(sync_client=True)), str(PREFECT_API_URL.value())
+
+
+@flow(task_runner=StageRunner(max_workers=1))
+def clients(count: int) -> dict:
+    from prefect.settings import PREFECT_API_URL
+
+    return {"seen": [client_and_server.submit().result() for _ in range(count)], "url": PREFECT_API_URL.value()}
+
+
 def test_results_come_back_in_order_from_other_processes():
     run = squares(list(range(6)))
     assert [value for value, _ in run["outcomes"].values()] == [n * n for n in range(6)]
@@ -86,6 +101,15 @@ def test_the_task_run_of_a_dead_worker_is_crashed_not_left_running():
 
 def test_workers_start_with_the_stages_already_imported():
     assert {"tasks.intake.ingest", "tasks.bulletins.layout", "weasyprint", "prefect.task_engine"} <= imported()
+
+
+def test_a_worker_keeps_one_prefect_client_for_its_tasks_on_the_run_s_server():
+    """Each task would otherwise make two clients (loading the certificate bundle, asking the
+    server's version) and validate every Prefect setting again: most of a task's cost."""
+    run = clients(4)
+    assert len({pid for pid, _, _ in run["seen"]}) == 1  # one worker did the four
+    assert len({client for _, client, _ in run["seen"]}) == 1
+    assert {url for _, _, url in run["seen"]} == {run["url"]}
 
 
 def test_the_number_of_workers_is_read_when_a_run_starts(monkeypatch):
