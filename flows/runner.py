@@ -32,6 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from typing import Any, TypeVar
 
+from prefect.context import SettingsContext, get_settings_context
 from prefect.futures import PrefectFuture
 from prefect.task_runners import (
     _PROCESS_POOL_MESSAGE_QUEUE_SHUTDOWN,
@@ -82,22 +83,27 @@ class StageRunner(ProcessPoolTaskRunner):
         )
 
     def __enter__(self) -> StageRunner:
-        from prefect.context import get_settings_context
-
         self._max_workers = self._asked or worker_count()
         self._server = _temporary_server()
         current = get_settings_context()
         settings = _workers_settings(current.settings, self._server.get("PREFECT_API_URL"))
         self._settings = {"profile": current.profile, "settings": settings}
+        self._scope = _SettingsSentOnce(profile=current.profile, settings=current.settings, sent=self._settings)
+        self._scope.__enter__()
         super().__enter__()
         if self._executor is not None:  # Prefect's spawned pool, which has started no process yet
             self._executor.shutdown(wait=False)
         self._executor = self._new_executor()
         return self
 
+    def __exit__(self, *exc_info: Any) -> None:
+        try:
+            super().__exit__(*exc_info)
+        finally:
+            self._scope.__exit__()
+
     def _resolve_futures_and_submit(self, *args: Any, **kwargs: Any):
         kwargs["env"] = {**kwargs["env"], **self._server}
-        kwargs["context"] = self._with_settings(kwargs["context"])
         broken = self._executor
         try:
             return super()._resolve_futures_and_submit(*args, **kwargs)
@@ -107,12 +113,6 @@ class StageRunner(ProcessPoolTaskRunner):
                     self._listen_afresh()
                     self._executor = self._new_executor()
             return super()._resolve_futures_and_submit(*args, **kwargs)
-
-    def _with_settings(self, context: dict[str, Any]) -> dict[str, Any]:
-        """The run's Prefect settings sent to the workers as the validated objects, not as the
-        dictionary Prefect sends: a worker would otherwise validate every setting again from it
-        for each task (54 settings models, 35-150 ms of CPU a task on this machine)."""
-        return {**context, "settings_context": self._settings} if context.get("settings_context") else context
 
     def _listen_afresh(self) -> None:
         """A new queue for the workers' logs and events, read by a new thread. A process killed
@@ -140,6 +140,18 @@ def _stop_reading(queue: Any) -> None:
     process writes nothing else there."""
     queue.cancel_join_thread()
     queue.put_nowait(_PROCESS_POOL_MESSAGE_QUEUE_SHUTDOWN)
+
+
+class _SettingsSentOnce(SettingsContext):
+    """The run's own settings, in its process while its pool is up, sent to the workers with each
+    task as `sent`: the settings objects, prepared once. Prefect serializes every setting to a
+    dictionary for each task (60-120 ms of CPU here), and the worker validates all of them again
+    from it (35-150 ms); an unpickled settings object is taken as it is."""
+
+    sent: dict[str, Any] = {}
+
+    def serialize(self, include_secrets: bool = True) -> dict[str, Any]:
+        return self.sent
 
 
 def _workers_settings(settings: Any, server_url: str | None) -> Any:
