@@ -5,6 +5,9 @@ never a traceback (exit statuses in nashra/commands/__init__.py)."""
 from __future__ import annotations
 
 import argparse
+import atexit
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -266,5 +269,27 @@ def main(argv: list[str] | None = None) -> int:
         return internal_error(error, getattr(args, "state_dir", STATE_DIR) / "logs")
 
 
+def entry() -> None:
+    """The `nashra` command (and `python -m nashra.cli`): `main`, then an end without Python's
+    teardown. Once the exit handlers have run (Prefect's logs and events sent, the worker
+    processes stopped, logging flushed), unloading the libraries a run has loaded took 1.3-1.6 s
+    here, for nothing. Only for the command: a caller of `main` in its own process ends as usual."""
+    status: list[int] = []
+    atexit.register(_end_without_teardown, status)  # after logging's, so it runs before it
+    status.append(main())
+    sys.exit(status[0])
+
+
+def _end_without_teardown(status: list[int]) -> None:
+    """The last exit handler: flush what is left and end with `main`'s status. If `main` did not
+    return (a wrong call, which argparse ends itself), Python ends as usual."""
+    if not status:
+        return
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status[0])
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -1,3 +1,3 @@
-from nashra.cli import main
+from nashra.cli import entry
 
-raise SystemExit(main())
+entry()
