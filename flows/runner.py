@@ -32,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from typing import Any, TypeVar
 
-from prefect.context import SettingsContext, get_settings_context
+from prefect.context import SettingsContext, SyncClientContext, get_settings_context
 from prefect.futures import PrefectFuture
 from prefect.task_runners import (
     _PROCESS_POOL_MESSAGE_QUEUE_SHUTDOWN,
@@ -65,6 +65,7 @@ class StageRunner(ProcessPoolTaskRunner):
         self._asked = max_workers
         self._server: dict[str, str] = {}
         self._settings: dict[str, Any] = {}  # the run's Prefect settings context, as its workers use it
+        self._scope: _SettingsSentOnce | None = None
 
     def duplicate(self) -> Any:  # a StageRunner, or in a worker a ThreadPoolTaskRunner
         """The flow's runner, as Prefect sets it up again around each task in a worker: there it
@@ -100,7 +101,9 @@ class StageRunner(ProcessPoolTaskRunner):
         try:
             super().__exit__(*exc_info)
         finally:
-            self._scope.__exit__()
+            if self._scope is not None:
+                self._scope.__exit__()
+                self._scope = None
 
     def _resolve_futures_and_submit(self, *args: Any, **kwargs: Any):
         kwargs["env"] = {**kwargs["env"], **self._server}
@@ -171,8 +174,6 @@ def _start_worker(settings_context: dict[str, Any]) -> None:
     also keeps its connection to the server. If the server cannot be reached now, each task
     makes its own client as Prefect does, and says why if it fails."""
     global _IN_WORKER
-    from prefect.context import SettingsContext, SyncClientContext
-
     _IN_WORKER = True
     watch_parent()
     SettingsContext(**settings_context).__enter__()  # for the life of the process
