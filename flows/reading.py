@@ -44,8 +44,7 @@ class Reads:
 
     @classmethod
     def start(cls, period: Period, reference: Reference, folders: list[PeriodFolder]) -> Reads:
-        own, ctx = folders_up_to(folders, period), rule_context(reference, period)
-        reads = cls(period, own, ctx, {})
+        reads = cls(period, *_as_of(period, reference, folders), {})
         reads.futures.update({code: reads.again(code) for code in reference.codes})
         return reads
 
@@ -70,9 +69,13 @@ def _has_files(period: Period, folders: list[PeriodFolder]) -> bool:
     return any(folder.drops for folder in folders_up_to(folders, period))
 
 
+def _as_of(period: Period, reference: Reference, folders: list[PeriodFolder]) -> tuple[list[PeriodFolder], RuleContext]:
+    """What a reading of `period` is given: the folders up to it and its rule context."""
+    return folders_up_to(folders, period), rule_context(reference, period)
+
+
 def _read_earlier(period: Period, reference: Reference, folders: list[PeriodFolder]) -> PrefectFuture:
-    own, ctx = folders_up_to(folders, period), rule_context(reference, period)
-    return ingest_period.submit(period, reference.codes, own, ctx)
+    return ingest_period.submit(period, reference.codes, *_as_of(period, reference, folders))
 
 
 def start_reads(
