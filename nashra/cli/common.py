@@ -101,23 +101,37 @@ def check_prefect_server() -> None:
 @contextmanager
 def prefect_server() -> Iterator[None]:
     """The configured Prefect server, checked; else a temporary one for the command's runs, whose
-    address the run's worker processes are given (left to themselves, each would start its own)."""
+    address the run's worker processes are given (left to themselves, each would start its own).
+    The command's flow runs send no heartbeat unless asked (`_foreground`)."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     check_prefect_server()
     if PREFECT_API_URL.value():
-        yield
+        with temporary_settings(_foreground()):
+            yield
         return
     from prefect.server.api.server import SubprocessASGIServer
 
     server = SubprocessASGIServer()
     server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")))
     try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
+        with temporary_settings({PREFECT_API_URL: server.api_url, **_foreground()}):
             yield
             _send_what_is_queued()
     finally:
         server.stop()
+
+
+def _foreground() -> dict:
+    """A flow run in the command's own process sends no heartbeat unless
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY (or the profile) asks for them. Prefect sends one every 180 s
+    by default, and at the end of every run waits for its heartbeat thread to wake from its
+    one-second sleep: 0.5 s on average, every run. Only a server with an automation that crashes
+    silent runs reads them (as the national installation's); deployments set their own."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings
+
+    asked = "heartbeat_frequency" in get_current_settings().flows.model_fields_set
+    return {} if asked else {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
 
 
 def _send_what_is_queued(timeout: float = 10) -> None:
