@@ -43,30 +43,33 @@ DELIVERY_WORDS = {
 
 def prepare(args, period: Period, deliver: str) -> RunRequest:
     """Check every setting a run depends on, before anything is read or written (exit 2)."""
+    from flows.forkserver import start_early
     from nashra.periods import PeriodError
-    from nashra.reference import ReferenceError, load_reference
     from nashra.settings import SettingsError, dask_address, worker_count
-    from tasks.delivery.ledger import LedgerError
-    from tasks.delivery.ledger_check import check_ledger
 
     paths = RunPaths(args.raw_dir, args.reference_dir, args.out_dir, args.state_dir)
     if not paths.raw_dir.is_dir():
         raise CommandError(f"raw folder not found: {paths.raw_dir}")
     try:
-        load_reference(paths.reference_dir)
         request = RunRequest.parse(period, paths, deliver)
         worker_count(), dask_address()  # where the work goes, checked before it starts
+    except (SettingsError, PeriodError) as error:
+        raise CommandError(str(error)) from None
+    start_early()  # the workers' imports, on the other core, while this one reads and imports Prefect
+    from nashra.reference import ReferenceError, load_reference
+    from tasks.delivery.ledger import LedgerError
+    from tasks.delivery.ledger_check import check_ledger
+
+    try:
+        load_reference(paths.reference_dir)
         check_ledger(paths.ledger, paths.out_dir)
-    except (ReferenceError, SettingsError, LedgerError, PeriodError) as error:
+    except (ReferenceError, LedgerError) as error:
         raise CommandError(str(error)) from None
     return request
 
 
 def run(args) -> int:
-    from flows.forkserver import start_early
-
     request = prepare(args, period_or_last(args.period), args.deliver)
-    start_early()  # the workers' imports, on the other core, while this one imports Prefect
     quiet_prefect(args.verbose)
 
     from rich.console import Console
