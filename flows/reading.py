@@ -21,7 +21,7 @@ from nashra.periods import Period
 from nashra.reference import Reference
 from nashra.request import RunRequest
 from schemas.contracts import RuleContext
-from tasks.evaluation.history import cached_table, earlier_periods, earlier_table
+from tasks.evaluation.history import earlier_periods, earlier_table, is_cached
 from tasks.intake.discover import PeriodFolder, folders_up_to
 from tasks.intake.ingest import DirectorateData, Loader, crashed_directorate, load_directorate, load_directorates
 from tasks.intake.validate import rule_context
@@ -85,7 +85,7 @@ def start_reads(
     files to read (rank_change, W5, trends), all submitted to the workers at once; a week before
     any file is evaluated in this process (every directorate missing: nothing to read)."""
     earlier = earlier_periods(request.period, reference.start_date)
-    missing = [q for q in earlier if cached_table(q, folders, request.paths) is None and _has_files(q, folders)]
+    missing = [q for q in earlier if not is_cached(q, folders, request.paths) and _has_files(q, folders)]
     progress.report("ingest", f"{len(reference.codes)} directorates, {len(missing)} earlier periods")
     current = Reads.start(request.period, reference, folders)
     return current, {q: _read_earlier(q, reference, folders) for q in missing}

@@ -64,6 +64,11 @@ def period_key(folders: list[PeriodFolder], reference_dir: Path) -> str:
     return digest.hexdigest()[:24]
 
 
+def is_cached(period: Period, folders: list[PeriodFolder], paths: RunPaths) -> bool:
+    """Whether the table of an earlier `period` is cached for its drops, reference and rules as they are."""
+    return _cache_path(period, folders, paths).is_file()
+
+
 def cached_table(period: Period, folders: list[PeriodFolder], paths: RunPaths) -> pd.DataFrame | None:
     """The cached table of an earlier `period`, if its drops, the reference and the rules are unchanged."""
     path = _cache_path(period, folders, paths)
