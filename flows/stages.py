@@ -11,12 +11,14 @@ and the others go on.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
 from flows.runner import gather
 from flows.summary import NOTHING_ARRIVED, publish_register
@@ -108,16 +110,27 @@ def lay_out(scope: str, html: str) -> bytes:
     return html_to_pdf(html)
 
 
-def render(request: RunRequest, view: RunView) -> tuple[dict[str, Path], dict[str, str]]:
-    """The bulletins filled here and laid out in the workers at once; a bulletin that fails is
-    reported and the others are written."""
+@dataclass(frozen=True)
+class Layouts:
+    """The run's bulletins, filled here, being laid out in the workers (one task each)."""
+
+    filled: dict[str, str]
+    futures: dict[str, PrefectFuture]
+
+    def again(self, scope: str) -> PrefectFuture:
+        return lay_out.submit(scope, self.filled[scope])
+
+
+def start_layouts(view: RunView) -> Layouts:
+    """SPEC §6: the bulletins filled here and handed to the workers at once."""
     filled = fill(view)
-    laid_out = gather(
-        {scope: lay_out.submit(scope, html) for scope, html in filled.items()},
-        lambda scope: lay_out.submit(scope, filled[scope]),
-    )
+    return Layouts(filled, {scope: lay_out.submit(scope, html) for scope, html in filled.items()})
+
+
+def finish_layouts(request: RunRequest, layouts: Layouts) -> tuple[dict[str, Path], dict[str, str]]:
+    """The laid-out bulletins written; a bulletin that fails is reported and the others are written."""
     written, errors = {}, {}
-    for scope, pdf in laid_out.items():
+    for scope, pdf in gather(layouts.futures, layouts.again).items():
         try:
             if isinstance(pdf, BaseException):
                 raise pdf

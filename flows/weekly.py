@@ -53,10 +53,11 @@ def weekly_bulletins(
     loaded = reading.earlier_reads(earlier_reads, reference, folders)
     earlier = reading.evaluate_earlier(request, reference, folders, loaded)
     current, ranking = stages.evaluate(request, reference, directorates, earlier)
-    written = stages.write_outputs(request, ranking, directorates)
     register = stages.record_submissions(request, directorates, folders[0])
     view = RunView.of(reference, current, ranking, history=earlier, register=register, raw_dir=paths.raw_dir)
-    bulletins, failed = stages.render(request, view)  # filled here, laid out in the workers
+    layouts = stages.start_layouts(view)  # filled here, laid out in the workers
+    written = stages.write_outputs(request, ranking, directorates)  # meanwhile
+    bulletins, failed = stages.finish_layouts(request, layouts)
     errors += [f"bulletin {scope}: {error}" for scope, error in failed.items()]
     planned = stages.letters(request, view, bulletins)
     held = not folders[0].drops  # not one file arrived for the period (SPEC §8)
