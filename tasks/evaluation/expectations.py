@@ -56,7 +56,10 @@ def _load_on_first_use(names: tuple[str, ...]) -> None:
     call, loaded when first used instead (Python's `LazyLoader`): 1.1-1.3 s of CPU of every run
     here. One that is used after all is loaded then, as it would have been."""
     for name in names:
-        spec = None if name in sys.modules else importlib.util.find_spec(name)
+        try:
+            spec = None if name in sys.modules else importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # its package is not installed: GX will say so itself if it needs it
+            continue
         if spec is None or spec.loader is None:
             continue
         spec.loader = importlib.util.LazyLoader(spec.loader)
