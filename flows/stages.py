@@ -123,8 +123,9 @@ class Layouts:
 
 def start_layouts(view: RunView) -> Layouts:
     """SPEC §6: the bulletins filled here and handed to the workers at once."""
-    filled = fill(view)
-    return Layouts(filled, {scope: lay_out.submit(scope, html) for scope, html in filled.items()})
+    layouts = Layouts(fill(view), {})
+    layouts.futures.update({scope: layouts.again(scope) for scope in layouts.filled})
+    return layouts
 
 
 def finish_layouts(request: RunRequest, layouts: Layouts) -> tuple[dict[str, Path], dict[str, str]]:
