@@ -1,4 +1,4 @@
-"""The reading of a run, in the workers: one task per directorate of the period, one per
+"""The reading of a run, in the workers: one task per directorate of the period and of each
 earlier period not in the cache that has files (rank_change, W5, trends); a week before any file
 is evaluated in the run's process. A directorate whose reading fails or kills its worker is
 `missing` with the reason, and the others go on; an earlier period that cannot be read fails the
@@ -23,7 +23,7 @@ from nashra.request import RunRequest
 from schemas.contracts import RuleContext
 from tasks.evaluation.history import earlier_periods, earlier_table, is_cached
 from tasks.intake.discover import PeriodFolder, folders_up_to
-from tasks.intake.ingest import DirectorateData, Loader, crashed_directorate, load_directorate, load_directorates
+from tasks.intake.ingest import DirectorateData, crashed_directorate, load_directorate
 from tasks.intake.validate import rule_context
 
 
@@ -56,15 +56,6 @@ class Reads:
         return gather(self.futures, self.again)
 
 
-@task(name="ingest-earlier-period", task_run_name="ingest-{period}", **quiet)
-def ingest_period(
-    period: Period, codes: list[str], folders: list[PeriodFolder], ctx: RuleContext
-) -> dict[str, DirectorateData]:
-    """An earlier period that is not in the cache: its directorates read and checked one after
-    the other, in a worker (one task per period: the run's own directorates come first)."""
-    return load_directorates(codes, folders, ctx)
-
-
 def _has_files(period: Period, folders: list[PeriodFolder]) -> bool:
     return any(folder.drops for folder in folders_up_to(folders, period))
 
@@ -74,21 +65,18 @@ def _as_of(period: Period, reference: Reference, folders: list[PeriodFolder]) ->
     return folders_up_to(folders, period), rule_context(reference, period)
 
 
-def _read_earlier(period: Period, reference: Reference, folders: list[PeriodFolder]) -> PrefectFuture:
-    return ingest_period.submit(period, reference.codes, *_as_of(period, reference, folders))
-
-
 def start_reads(
     request: RunRequest, reference: Reference, folders: list[PeriodFolder]
-) -> tuple[Reads, dict[Period, PrefectFuture]]:
-    """The period's directorates, then every earlier period that is not in the cache and has
-    files to read (rank_change, W5, trends), all submitted to the workers at once; a week before
-    any file is evaluated in this process (every directorate missing: nothing to read)."""
+) -> tuple[Reads, dict[Period, Reads]]:
+    """The period's directorates, then those of every earlier period that is not in the cache and
+    has files to read (rank_change, W5, trends), oldest first, all submitted to the workers at
+    once, one task per directorate; a week before any file is evaluated in this process (every
+    directorate missing: nothing to read)."""
     earlier = earlier_periods(request.period, reference.start_date)
     missing = [q for q in earlier if not is_cached(q, folders, request.paths) and _has_files(q, folders)]
     progress.report("ingest", f"{len(reference.codes)} directorates, {len(missing)} earlier periods")
     current = Reads.start(request.period, reference, folders)
-    return current, {q: _read_earlier(q, reference, folders) for q in missing}
+    return current, {q: Reads.start(q, reference, folders) for q in missing}
 
 
 def ingested(reads: Reads) -> tuple[dict[str, DirectorateData], list[str]]:
@@ -103,12 +91,24 @@ def ingested(reads: Reads) -> tuple[dict[str, DirectorateData], list[str]]:
     return directorates, errors
 
 
-def earlier_reads(
-    futures: dict[Period, PrefectFuture], reference: Reference, folders: list[PeriodFolder]
-) -> dict[Period, dict[str, DirectorateData]]:
-    """The earlier periods' directorates; an earlier period that cannot be read fails the run, as
-    its own run did."""
-    outcomes = gather(futures, lambda period: _read_earlier(period, reference, folders))
+def evaluate_earlier(
+    request: RunRequest, reference: Reference, folders: list[PeriodFolder], reads: dict[Period, Reads]
+) -> dict[Period, pd.DataFrame]:
+    """The earlier periods' tables: from the cache (or, before any file, with every directorate
+    missing) at once; a period read in the workers is evaluated as soon as its directorates are
+    read, one period after the other, and its reads taken out of `reads` to let its rows go (a
+    first run holds one earlier period at a time, not every one)."""
+    progress.report("history", str(request.period.previous()))
+    periods = earlier_periods(request.period, reference.start_date)
+    tables = earlier_without_reads(request, reference, folders, [q for q in periods if q not in reads])
+    for period in list(reads):
+        tables[period] = evaluate_read_period(request, reference, folders, period, _all_read(reads.pop(period)))
+    return {period: tables[period] for period in periods}
+
+
+def _all_read(reads: Reads) -> dict[str, DirectorateData]:
+    """An earlier period's directorates; one that cannot be read fails the run, as its own run did."""
+    outcomes = reads.outcomes()
     for outcome in outcomes.values():
         if isinstance(outcome, BaseException):
             raise outcome
@@ -116,16 +116,24 @@ def earlier_reads(
 
 
 @task(name="evaluate-earlier-periods", task_run_name="evaluate-earlier-periods", **quiet)
-def evaluate_earlier(
-    request: RunRequest, reference: Reference, folders: list[PeriodFolder], loaded: dict
+def earlier_without_reads(
+    request: RunRequest, reference: Reference, folders: list[PeriodFolder], periods: list[Period]
 ) -> dict[Period, pd.DataFrame]:
-    """The earlier periods' tables: from the cache, or from their directorates read in the workers."""
-    progress.report("history", str(request.period.previous()))
+    """The tables of the earlier periods that nothing had to be read for: cached, or before any file."""
+    return {period: earlier_table(period, reference, folders, request.paths) for period in periods}
 
-    def read(period: Period) -> Loader:
-        return (lambda codes, own, ctx: loaded[period]) if period in loaded else load_directorates
 
-    return {
-        period: earlier_table(period, reference, folders, request.paths, load=read(period))
-        for period in earlier_periods(request.period, reference.start_date)
-    }
+@task(name="evaluate-earlier-period", task_run_name="evaluate-{period}", **quiet)
+def evaluate_read_period(
+    request: RunRequest,
+    reference: Reference,
+    folders: list[PeriodFolder],
+    period: Period,
+    directorates: dict[str, DirectorateData],
+) -> pd.DataFrame:
+    """An earlier period's table from its directorates read in the workers (then cached)."""
+
+    def read(codes, own, ctx) -> dict[str, DirectorateData]:
+        return directorates
+
+    return earlier_table(period, reference, folders, request.paths, load=read)

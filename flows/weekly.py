@@ -50,8 +50,7 @@ def weekly_bulletins(
     reads, earlier_reads = reading.start_reads(request, reference, folders)  # in the workers, all at once
     load_checks_meanwhile()  # Great Expectations imported here while the workers read
     directorates, errors = reading.ingested(reads)
-    loaded = reading.earlier_reads(earlier_reads, reference, folders)
-    earlier = reading.evaluate_earlier(request, reference, folders, loaded)
+    earlier = reading.evaluate_earlier(request, reference, folders, earlier_reads)
     current, ranking = stages.evaluate(request, reference, directorates, earlier)
     register = stages.record_submissions(request, directorates, folders[0])
     view = RunView.of(reference, current, ranking, history=earlier, register=register, raw_dir=paths.raw_dir)

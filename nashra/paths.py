@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,13 @@ class RunPaths:
     reference_dir: Path = REFERENCE_DIR
     out_dir: Path = REPORTS_DIR
     state_dir: Path = STATE_DIR
+
+    def __post_init__(self) -> None:
+        """Absolute from the start (symbolic links kept as given): a folder given relative to
+        where the command runs stays that folder wherever it is used (Great Expectations' Data
+        Docs refuse a relative one)."""
+        for name in ("raw_dir", "reference_dir", "out_dir", "state_dir"):
+            object.__setattr__(self, name, Path(os.path.abspath(getattr(self, name))))
 
     @classmethod
     def with_defaults(cls, raw_dir=None, reference_dir=None, out_dir=None, state_dir=None) -> RunPaths:

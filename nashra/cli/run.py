@@ -69,8 +69,8 @@ def prepare(args, period: Period, deliver: str) -> RunRequest:
 
 
 def run(args) -> int:
+    quiet_prefect(args.verbose)  # before the workers' server starts: it keeps the environment it starts with
     request = prepare(args, period_or_last(args.period), args.deliver)
-    quiet_prefect(args.verbose)
 
     from rich.console import Console
 
