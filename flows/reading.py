@@ -68,15 +68,16 @@ def _as_of(period: Period, reference: Reference, folders: list[PeriodFolder]) ->
 def start_reads(
     request: RunRequest, reference: Reference, folders: list[PeriodFolder]
 ) -> tuple[Reads, dict[Period, Reads]]:
-    """The period's directorates, then those of every earlier period that is not in the cache and
-    has files to read (rank_change, W5, trends), oldest first, all submitted to the workers at
-    once, one task per directorate; a week before any file is evaluated in this process (every
-    directorate missing: nothing to read)."""
+    """The directorates of every earlier period that is not in the cache and has files to read
+    (rank_change, W5, trends), oldest first, then the period's own, all submitted to the workers
+    at once, one task per directorate: each earlier period is evaluated, and its rows let go,
+    while the workers read the next ones. A week before any file is evaluated in this process
+    (every directorate missing: nothing to read)."""
     earlier = earlier_periods(request.period, reference.start_date)
     missing = [q for q in earlier if not is_cached(q, folders, request.paths) and _has_files(q, folders)]
     progress.report("ingest", f"{len(reference.codes)} directorates, {len(missing)} earlier periods")
-    current = Reads.start(request.period, reference, folders)
-    return current, {q: Reads.start(q, reference, folders) for q in missing}
+    earlier_reads = {q: Reads.start(q, reference, folders) for q in missing}
+    return Reads.start(request.period, reference, folders), earlier_reads
 
 
 def ingested(reads: Reads) -> tuple[dict[str, DirectorateData], list[str]]:
