@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from prefect import get_run_logger, task
 from prefect.futures import PrefectFuture
+from prefect.utilities.annotations import quote
 
 from flows.runner import gather
 from flows.stages import quiet
@@ -103,7 +104,8 @@ def evaluate_earlier(
     periods = earlier_periods(request.period, reference.start_date)
     tables = earlier_without_reads(request, reference, folders, [q for q in periods if q not in reads])
     for period in list(reads):
-        tables[period] = evaluate_read_period(request, reference, folders, period, _all_read(reads.pop(period)))
+        handed = quote(reads.pop(period))  # as it is: Prefect would wait for and copy its results
+        tables[period] = evaluate_read_period(request, reference, folders, period, handed)  # type: ignore[call-overload]
     return {period: tables[period] for period in periods}
 
 
@@ -126,13 +128,13 @@ def earlier_without_reads(
 
 @task(name="evaluate-earlier-period", task_run_name="evaluate-{period}", **quiet)
 def evaluate_read_period(
-    request: RunRequest,
-    reference: Reference,
-    folders: list[PeriodFolder],
-    period: Period,
-    directorates: dict[str, DirectorateData],
+    request: RunRequest, reference: Reference, folders: list[PeriodFolder], period: Period, reads: Reads
 ) -> pd.DataFrame:
-    """An earlier period's table from its directorates read in the workers (then cached)."""
+    """An earlier period's table from its directorates read in the workers (then cached). The
+    reads are handed over as they are (`quote`) and emptied here: Prefect keeps the last task's
+    arguments after it returns, which would hold the period's rows while the run goes on."""
+    directorates = _all_read(reads)
+    reads.futures.clear()
 
     def read(codes, own, ctx) -> dict[str, DirectorateData]:
         return directorates
