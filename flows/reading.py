@@ -93,19 +93,29 @@ def ingested(reads: Reads) -> tuple[dict[str, DirectorateData], list[str]]:
     return directorates, errors
 
 
-def evaluate_earlier(
+def evaluate_read_earlier(
     request: RunRequest, reference: Reference, folders: list[PeriodFolder], reads: dict[Period, Reads]
 ) -> dict[Period, pd.DataFrame]:
-    """The earlier periods' tables: from the cache (or, before any file, with every directorate
-    missing) at once; a period read in the workers is evaluated as soon as its directorates are
-    read, one period after the other, and its reads taken out of `reads` to let its rows go (a
-    first run holds one earlier period at a time, not every one)."""
-    progress.report("history", str(request.period.previous()))
-    periods = earlier_periods(request.period, reference.start_date)
-    tables = earlier_without_reads(request, reference, folders, [q for q in periods if q not in reads])
+    """The tables of the earlier periods read in the workers (a first run, a changed rule or
+    file), each evaluated as soon as its directorates are read, one after the other, while the
+    workers read the next; its reads are taken out of `reads` to let its rows go (a first run
+    holds about one earlier period at a time, not every one)."""
+    tables = {}
     for period in list(reads):
         handed = quote(reads.pop(period))  # as it is: Prefect would wait for and copy its results
         tables[period] = evaluate_read_period(request, reference, folders, period, handed)  # type: ignore[call-overload]
+    return tables
+
+
+def evaluate_earlier(
+    request: RunRequest, reference: Reference, folders: list[PeriodFolder], read: dict[Period, pd.DataFrame]
+) -> dict[Period, pd.DataFrame]:
+    """Every earlier period's table: those `read` in the workers, the others from the cache (or,
+    before any file, with every directorate missing), after the run's own directorates are read
+    (read meanwhile, the cached tables slowed Great Expectations' import on its thread)."""
+    progress.report("history", str(request.period.previous()))
+    periods = earlier_periods(request.period, reference.start_date)
+    tables = read | earlier_without_reads(request, reference, folders, [q for q in periods if q not in read])
     return {period: tables[period] for period in periods}
 
 

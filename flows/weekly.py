@@ -49,8 +49,9 @@ def weekly_bulletins(
     folders = stages.scan(request, reference)
     reads, earlier_reads = reading.start_reads(request, reference, folders)  # in the workers, all at once
     load_checks_meanwhile()  # Great Expectations imported here while the workers read
-    earlier = reading.evaluate_earlier(request, reference, folders, earlier_reads)  # as they are read
+    read_earlier = reading.evaluate_read_earlier(request, reference, folders, earlier_reads)  # as they are read
     directorates, errors = reading.ingested(reads)
+    earlier = reading.evaluate_earlier(request, reference, folders, read_earlier)
     current, ranking = stages.evaluate(request, reference, directorates, earlier)
     register = stages.record_submissions(request, directorates, folders[0])
     view = RunView.of(reference, current, ranking, history=earlier, register=register, raw_dir=paths.raw_dir)
