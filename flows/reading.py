@@ -142,7 +142,8 @@ def evaluate_read_period(
 ) -> pd.DataFrame:
     """An earlier period's table from its directorates read in the workers (then cached). The
     reads are handed over as they are (`quote`) and emptied here: Prefect keeps the last task's
-    arguments after it returns, which would hold the period's rows while the run goes on."""
+    arguments after it returns (until its next task), which would hold the period's rows while
+    the run's own are collected."""
     directorates = _all_read(reads)
     reads.futures.clear()
 

@@ -403,7 +403,7 @@ def test_runs_and_tasks_are_named_after_their_period_and_directorate(run):
 def test_an_earlier_week_read_in_the_workers_is_let_go_once_evaluated(harness, tmp_path, monkeypatch):
     """A first run reads the earlier weeks as well; once one is evaluated, none of its
     directorates stay held while the run's own are collected (Prefect keeps the last task's
-    arguments: on the national sample that held a whole week, 0.8 GB, to the end of the run).
+    arguments until its next task: that held the last earlier week's rows meanwhile).
     Where Prefect keeps them depends on its threads' timing: without the fix this failed in about
     one run out of two here; with it nothing can hold them."""
     import gc
