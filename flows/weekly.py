@@ -14,6 +14,7 @@ from prefect.runtime import flow_run
 from prefect.states import State
 
 from flows import reading, stages
+from flows.memory import return_large_blocks
 from flows.runner import load_checks_meanwhile, task_runner
 from flows.summary import RunSummary, final_state, publish_summary, run_name, summarise
 from nashra.paths import RunPaths
@@ -43,6 +44,7 @@ def weekly_bulletins(
         state_dir: folder of the delivery ledger and caches (default data/state).
         deliver: outbox, smtp, none, or auto (the week just ended is delivered by NASHRA_DELIVERY, a past one is not).
     """
+    return_large_blocks()  # an earlier week's rows given back once it is evaluated
     paths = RunPaths.with_defaults(raw_dir, reference_dir, out_dir, state_dir)
     request = RunRequest.parse(period, paths, deliver, flow_run.scheduled_start_time)
     reference = stages.preflight(request)
