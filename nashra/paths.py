@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -44,8 +44,8 @@ class RunPaths:
         """Absolute from the start (symbolic links kept as given): a folder given relative to
         where the command runs stays that folder wherever it is used (Great Expectations' Data
         Docs refuse a relative one)."""
-        for name in ("raw_dir", "reference_dir", "out_dir", "state_dir"):
-            object.__setattr__(self, name, Path(os.path.abspath(getattr(self, name))))
+        for folder in fields(self):
+            object.__setattr__(self, folder.name, Path(os.path.abspath(getattr(self, folder.name))))
 
     @classmethod
     def with_defaults(cls, raw_dir=None, reference_dir=None, out_dir=None, state_dir=None) -> RunPaths:
