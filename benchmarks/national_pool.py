@@ -19,7 +19,8 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks.run import WORK, _rss_kb
+from benchmarks.memory import rss_kb
+from benchmarks.run import WORK
 from devtools.cluster import cluster, family
 from devtools.national_sample import write_national_sample
 from nashra.academies import load_nation
@@ -40,7 +41,7 @@ class TreeMemory(threading.Thread):
         import os
 
         while not self.stopped.wait(0.2):
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in family(os.getpid())))
+            self.peak_kb = max(self.peak_kb, sum(rss_kb(pid) for pid in family(os.getpid())))
 
 
 def makespan(durations: list[float], workers: int) -> float:

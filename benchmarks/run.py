@@ -7,16 +7,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.memory import MemorySampler
 from benchmarks.report import CLI_RUNS, SCALING, report
 
 HERE = Path(__file__).resolve().parent
@@ -41,80 +40,31 @@ def scenario_root(name: str, directorates: int, rows: int, weeks: int) -> Path:
     return root
 
 
-def _rss_kb(pid: int | str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0
-
-
-def _children(pid: int) -> list[str]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += (task / "children").read_text().split()
-        except FileNotFoundError:
-            continue
-    return found
-
-
-class MemorySampler(threading.Thread):
-    """The RSS of this process and of its worker processes, sampled together every `interval` s.
-
-    (The kernel's peak for children counts the parent's pages they were forked with, so it
-    overstates the workers; sampling /proc sees what is resident at once.)"""
-
-    def __init__(self, interval: float = 0.1):
-        super().__init__(daemon=True)
-        self.interval, self.peak_total_kb, self.peak_worker_kb = interval, 0, 0
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        me = os.getpid()
-        while not self.stopped.wait(self.interval):
-            workers = [_rss_kb(child) for child in _children(me)]
-            self.peak_worker_kb = max(self.peak_worker_kb, *workers, 0)
-            self.peak_total_kb = max(self.peak_total_kb, _rss_kb(me) + sum(workers))
-
-    def stop(self) -> dict[str, float]:
-        self.stopped.set()
-        self.join()
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return {
-            "rss_mb": own / 1024,
-            "worker_rss_mb": self.peak_worker_kb / 1024,
-            "total_rss_mb": max(own, self.peak_total_kb) / 1024,
-        }
-
-
 def measure_one(name: str, directorates: int, rows: int, weeks: int, repeats: int) -> dict:
-    """In this process: the weekly run `repeats` times (history warm, as in production), then the floor."""
+    """In this process: a first run (empty state), the weekly run `repeats` times (history warm,
+    as in production), then the floor; the peak memory of each apart."""
     from benchmarks.bare import bare_run
-    from benchmarks.stages import filled_bulletins, weekly_run
+    from benchmarks.stages import filled_bulletins, first_run, weekly_run
     from nashra.periods import Period
 
     root = scenario_root(name, directorates, rows, weeks)
-    memory = MemorySampler()
+    out = WORK / f"{name}-out"
+    shutil.rmtree(out, ignore_errors=True)
+    memory = MemorySampler("first run")
     memory.start()
+    first_run(root, out, Period.parse(PERIOD))
+    memory.phase("weekly run")
     runs = []
     for attempt in range(repeats):
-        out = WORK / f"{name}-out"
-        if attempt == 0:
-            shutil.rmtree(out, ignore_errors=True)
-        else:  # keep the state (cached earlier periods), drop the period's outputs and ledger
+        if attempt:  # keep the state (cached earlier periods), drop the period's outputs and ledger
             shutil.rmtree(out / PERIOD, ignore_errors=True)
             (out / "state" / "deliveries.sqlite").unlink(missing_ok=True)
-        started = time.perf_counter()
-        stages = weekly_run(root, out, Period.parse(PERIOD), warm_history=attempt == 0)
-        stages["wall incl. warm-up"] = time.perf_counter() - started
-        runs.append(stages)
-    bulletins = filled_bulletins(root, WORK / f"{name}-out", Period.parse(PERIOD))
+        runs.append(weekly_run(root, out, Period.parse(PERIOD)))
+    memory.phase("floor")
+    bulletins = filled_bulletins(root, out, Period.parse(PERIOD))
     floor = bare_run(root, PERIOD, bulletins)
     floor["end to end"] = sum(floor.values())
-    return {"runs": runs, "floor": floor, **memory.stop(), "rows": directorates * rows}
+    return {"runs": runs, "floor": floor, "memory": memory.stop(), "rows": directorates * rows}
 
 
 def prefect_overhead() -> dict:

@@ -52,20 +52,30 @@ def _covered(windows: list[tuple[float, float]]) -> float:
     return total
 
 
-def weekly_run(root: Path, out: Path, period: Period, warm_history: bool) -> dict[str, float]:
-    """The flow on `root/raw` and `root/reference`, delivered to the outbox; seconds per stage.
-    With `warm_history`, a first run fills data/state (as last week's run did) and starts
-    Prefect's server, and the second is measured."""
-    from flows.weekly import weekly_bulletins
-
+def _options(root: Path, out: Path, period: Period) -> dict:
     options = dict(
         period=str(period), raw_dir=str(root / "raw"), reference_dir=str(root / "reference"), out_dir=str(out)
     )
-    options |= dict(state_dir=str(out / "state"), deliver="outbox", return_state=True)
-    if warm_history:  # then a fresh week: its outputs and ledger go, the cached earlier periods stay
-        weekly_bulletins(**options)
-        shutil.rmtree(out / str(period), ignore_errors=True)
-        (out / "state" / "deliveries.sqlite").unlink(missing_ok=True)
+    return options | dict(state_dir=str(out / "state"), deliver="outbox", return_state=True)
+
+
+def first_run(root: Path, out: Path, period: Period) -> None:
+    """The flow with an empty state, as the first week's run: it fills data/state with the
+    earlier periods' tables (as last week's run did) and starts Prefect's server. Then a fresh
+    week: the period's outputs and ledger go, the cached earlier periods stay."""
+    from flows.weekly import weekly_bulletins
+
+    weekly_bulletins(**_options(root, out, period))
+    shutil.rmtree(out / str(period), ignore_errors=True)
+    (out / "state" / "deliveries.sqlite").unlink(missing_ok=True)
+
+
+def weekly_run(root: Path, out: Path, period: Period) -> dict[str, float]:
+    """The flow on `root/raw` and `root/reference`, delivered to the outbox, earlier periods
+    cached as in a weekly run; seconds per stage, read from Prefect's task runs."""
+    from flows.weekly import weekly_bulletins
+
+    options = _options(root, out, period)
     started = time.perf_counter()
     state = weekly_bulletins(**options)
     stages = {"end to end": time.perf_counter() - started}
