@@ -12,6 +12,8 @@ import os
 import threading
 from pathlib import Path
 
+from devtools.cluster import family
+
 
 def rss_kb(pid: int | str, field: str = "VmRSS") -> int:
     """A process's resident memory (or its peak, with `field="VmHWM"`) in kB; 0 once it is gone."""
@@ -24,19 +26,10 @@ def rss_kb(pid: int | str, field: str = "VmRSS") -> int:
     return 0
 
 
-def children(pid: int) -> list[str]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += (task / "children").read_text().split()
-        except FileNotFoundError:
-            continue
-    return found
-
-
 class MemorySampler(threading.Thread):
-    """The RSS of this process and of its worker processes, sampled together every `interval` s,
-    with a peak per phase (`phase(name)` closes the current one).
+    """The RSS of this process and of every process it started (the workers, their forkserver,
+    Prefect's temporary server), sampled together every `interval` s, with a peak per phase
+    (`phase(name)` closes the current one).
 
     (The kernel's peak for children counts the parent's pages they were forked with, so it
     overstates the workers; sampling /proc sees what is resident at once.)"""
@@ -55,7 +48,7 @@ class MemorySampler(threading.Thread):
     def run(self) -> None:
         me = os.getpid()
         while not self.stopped.wait(self.interval):
-            workers = [rss_kb(child) for child in children(me)]
+            workers = [rss_kb(pid) for pid in family(me)[1:]]
             with self.lock:
                 self.worker_kb = max(self.worker_kb, *workers, 0)
                 self.total_kb = max(self.total_kb, rss_kb(me) + sum(workers))

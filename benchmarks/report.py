@@ -77,12 +77,13 @@ def _section(intro: str, columns: list[str]) -> list[str]:
 
 def _memory(results: dict) -> list[str]:
     lines = _section(
-        "Peak memory (RSS, MB) of the flow: the run's own process, its largest worker, and the run with its"
-        " workers together (sampled every 0.1 s; the process's own peak from the kernel), for the first run"
-        " (empty state: the earlier weeks computed too) and the weekly run (earlier weeks cached); the floor's"
-        " own peak apart (it evaluates the week in the process to fill the bulletins it lays out).",
+        "Peak memory (RSS, MB) of the flow: the run's own process, the largest of the processes it started"
+        " (workers, their forkserver, Prefect's temporary server), and all of them together (sampled every 0.1 s;"
+        " the run's own peak from the kernel), for the first run (empty state: the earlier weeks computed too) and"
+        " the weekly run (earlier weeks cached); the floor's apart (it evaluates the week in the process to fill"
+        " the bulletins it lays out).",
         ["scenario", "exam rows", "bulletins", "render per bulletin (s, wall)"]
-        + [f"{phase}: {what}" for phase in FLOW_PHASES for what in ("run", "largest worker", "together")]
+        + [f"{phase}: {what}" for phase in FLOW_PHASES for what in ("run", "largest other process", "together")]
         + ["floor: together"],
     )
     for name, result in results.items():
