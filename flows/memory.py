@@ -4,9 +4,10 @@ glibc serves an allocation above its mmap threshold (128 KiB) with a mapping of 
 back when freed; but each time such a block is freed it raises the threshold (up to 32 MiB), so
 that the next weeks' arrays come from its heap, which keeps what is freed. A first run evaluates
 an earlier week before its own: on the national sample the run's process kept ~0.8 GB of the
-earlier week and peaked at 2.5 GB, 1.6 GB with the threshold fixed (benchmarks/README.md,
-"Sixth pass"). Fixing it at glibc's default also stops the raising. Elsewhere than glibc,
-nothing is changed.
+earlier week and peaked at 2.5 GB; with the threshold fixed, 1.5-1.6 GB in one measure, 2.4 GB
+in another, where the earlier week was let go while the run's own rows arrived
+(benchmarks/README.md, "Sixth pass" and "Seventh pass"). Fixing it at glibc's default also stops
+the raising. Elsewhere than glibc, nothing is changed.
 """
 
 from __future__ import annotations
