@@ -70,3 +70,17 @@ class MemorySampler(threading.Thread):
         self.stopped.set()
         self.join()
         return self.peaks
+
+
+class TreeMemory(threading.Thread):
+    """The RSS of a process and all its descendants together, sampled every `interval` s: its
+    peak (`peak_kb`) once `stopped` is set."""
+
+    def __init__(self, pid: int | None = None, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid or os.getpid(), interval
+        self.peak_kb, self.stopped = 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            self.peak_kb = max(self.peak_kb, sum(rss_kb(pid) for pid in family(self.pid)))

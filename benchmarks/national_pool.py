@@ -13,35 +13,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks.memory import rss_kb
+from benchmarks.memory import TreeMemory
 from benchmarks.run import WORK
-from devtools.cluster import cluster, family
+from devtools.cluster import cluster
 from devtools.national_sample import write_national_sample
 from nashra.academies import load_nation
 from nashra.paths import NATIONAL_DIR, PROJECT_ROOT, RunPaths
 from nashra.periods import Period
 
 PERIOD, ROWS, WEEKS = "2026-W47", 20_000, 2
-
-
-class TreeMemory(threading.Thread):
-    """The RSS of this process and all its descendants together, sampled every 0.2 s."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak_kb, self.stopped = 0, threading.Event()
-
-    def run(self) -> None:
-        import os
-
-        while not self.stopped.wait(0.2):
-            self.peak_kb = max(self.peak_kb, sum(rss_kb(pid) for pid in family(os.getpid())))
 
 
 def makespan(durations: list[float], workers: int) -> float:

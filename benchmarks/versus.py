@@ -16,13 +16,11 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from benchmarks.memory import rss_kb
+from benchmarks.memory import TreeMemory
 from benchmarks.run import PERIOD, SCENARIOS, WORK, scenario_root
-from devtools.cluster import family
 
 RUNS = ("first run", "weekly run")
 
@@ -31,21 +29,15 @@ def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of `command` and all its descendants together."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak, stopped = [0], threading.Event()
-
-    def sample() -> None:
-        while not stopped.wait(0.2):
-            peak[0] = max(peak[0], sum(rss_kb(pid) for pid in family(process.pid)))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    memory = TreeMemory(process.pid)
+    memory.start()
     _, errors = process.communicate(timeout=3600)
     elapsed = time.perf_counter() - started
-    stopped.set()
-    sampler.join()
+    memory.stopped.set()
+    memory.join()
     if process.returncode != 0:
         raise RuntimeError(f"{cwd}: exit {process.returncode}\n{errors[-3000:]}")
-    return elapsed, peak[0] / 1024
+    return elapsed, memory.peak_kb / 1024
 
 
 def _both_runs(checkout: Path, root: Path, out: Path) -> dict[str, tuple[float, float]]:
