@@ -1,4 +1,5 @@
-"""Peak memory of a benchmark process and its workers, phase by phase.
+"""Peak memory of a benchmark process and its workers, phase by phase (`MemorySampler`), and
+of a command with every process it starts (`TreeMemory`).
 
 A scenario's process runs Nashra's flow (a first run, then the weekly run) and then prepares
 and runs the floor, which evaluates the whole week in the process itself: one peak for the
