@@ -92,14 +92,19 @@ def prefect_overhead() -> dict:
     return {"first call (server start-up)": first, "flow, 9 empty tasks": statistics.median(timings)}
 
 
+def cli_command(root: Path, out: Path) -> list[str]:
+    """`nashra run` on a scenario's files, delivered to the outbox, as the information center runs it."""
+    command = [sys.executable, "-m", "nashra.cli", "run", "--period", PERIOD, "--deliver", "outbox"]
+    command += ["--raw-dir", str(root / "raw"), "--reference-dir", str(root / "reference")]
+    return command + ["--out-dir", str(out), "--state-dir", str(out / "state")]
+
+
 def through_cli(name: str) -> dict[str, float]:
     """Wall seconds of `nashra run` on a scenario's files, as the information center runs it:
     Prefect and its temporary server, one task per directorate, receipts, manifest, outbox."""
     root, out = WORK / name, WORK / f"{name}-cli"
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-m", "nashra.cli", "run", "--period", PERIOD, "--deliver", "outbox"]
-    command += ["--raw-dir", str(root / "raw"), "--reference-dir", str(root / "reference")]
-    command += ["--out-dir", str(out), "--state-dir", str(out / "state")]
+    command = cli_command(root, out)
     timings = {}
     for label in CLI_RUNS:
         started = time.perf_counter()

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from benchmarks.memory import TreeMemory
-from benchmarks.run import PERIOD, SCENARIOS, WORK, scenario_root
+from benchmarks.run import PERIOD, SCENARIOS, WORK, cli_command, scenario_root
 
 RUNS = ("first run", "weekly run")
 
@@ -41,9 +41,7 @@ def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def _both_runs(checkout: Path, root: Path, out: Path) -> dict[str, tuple[float, float]]:
-    command = [sys.executable, "-m", "nashra.cli", "run", "--period", PERIOD, "--deliver", "outbox"]
-    command += ["--raw-dir", str(root / "raw"), "--reference-dir", str(root / "reference")]
-    command += ["--out-dir", str(out), "--state-dir", str(out / "state")]
+    command = cli_command(root, out)
     shutil.rmtree(out, ignore_errors=True)
     first = _timed(command, checkout)
     shutil.rmtree(out / PERIOD, ignore_errors=True)  # a fresh week; the cached earlier weeks stay
