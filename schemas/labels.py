@@ -119,6 +119,8 @@ RULES = {
     "conflict": ("مكرر بمحتوى مختلف", "en double, contenu différent"),
     "before_allocation": ("قبل تاريخ التخصيص", "antérieure à l'attribution"),
     "not_consumed": ("لقسيمة غير مستهلكة", "pour un voucher non consommé"),
+    "impossible": ("تاريخ مستحيل", "date impossible"),
+    "percent": ("نسبة مئوية بدل النقطة", "pourcentage au lieu de la note"),
 }
 
 
@@ -144,6 +146,14 @@ FIXES = {
     "disagrees": (
         "صحح النتيجة أو النقطة: ناجح إذا كانت النقطة 700 أو أكثر",
         "corriger le résultat ou la note : réussi si note ≥ 700",
+    ),
+    "impossible": (
+        "اكتب التاريخ الحقيقي (تاريخ انتهاء الصلاحية مكتوب على القسيمة)",
+        "écrire la vraie date (l'expiration figure sur le voucher)",
+    ),
+    "percent": (
+        "اكتب النقطة من 1000 (مثال 850) لا نسبة مئوية",
+        "écrire la note sur 1000 (ex. 850), pas un pourcentage",
     ),
     "conflict": ("احذف الأسطر المكررة واحتفظ بالسطر الصحيح فقط", "ne garder qu'une ligne, la bonne, par voucher"),
     "before_allocation": ("تاريخ انتهاء الصلاحية بعد تاريخ التخصيص", "la date d'expiration suit la date d'attribution"),

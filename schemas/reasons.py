@@ -26,6 +26,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{header} « {value} »: تاريخ غير مقروء، اكتب يوم/شهر/سنة أو سنة-شهر-يوم",
         "{header} « {value} » : date illisible, écrire JJ/MM/AAAA ou AAAA-MM-JJ",
     ),
+    "date.impossible": (
+        "{header} « {value} »: تاريخ لا يمكن أن يكون مقصودا (خارج 1900-2099)؛ اكتب التاريخ الحقيقي، "
+        "وتاريخ انتهاء صلاحية القسيمة مكتوب عليها",
+        "{header} « {value} » : date impossible (hors 1900-2099) ; écrire la vraie date — celle "
+        "d'expiration figure sur le voucher",
+    ),
     "date.after_as_of": (
         "{header} « {value} »: تاريخ لاحق لتاريخ الحصر {as_of}",
         "{header} « {value} » : date postérieure à la date d'arrêté {as_of}",
@@ -37,6 +43,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "score.invalid": (
         "{header} « {value} »: يجب أن تكون النقطة عددا صحيحا من 0 إلى 1000",
         "{header} « {value} » : la note doit être un nombre entier de 0 à 1000",
+    ),
+    "score.percent": (
+        "{header} « {value} »: النقطة من 1000 وليست نسبة مئوية؛ اكتب النقطة المحصل عليها (مثال 850)",
+        "{header} « {value} » : la note est sur 1000, pas un pourcentage ; écrire la note obtenue (ex. 850)",
     ),
     "score.out_of_range": (
         "{header} « {value} »: يجب أن تكون النقطة عددا صحيحا من 0 إلى 1000",

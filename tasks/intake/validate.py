@@ -80,7 +80,10 @@ def _parse_columns(rows: pd.DataFrame, labels: dict[str, str], source: str):
         parsed = parse.PARSERS[name](cells.astype(object))
         typed[name] = parsed.values
         bad = parsed.unreadable[parsed.unreadable].index
-        issues.append(pd.DataFrame({"row": bad, "column": name, "code": unreadable_code(name), "unreadable": True}))
+        code = pd.Series(unreadable_code(name), index=bad, dtype=object)
+        if parsed.reason is not None:  # a reason of its own: an impossible date, a percentage for a score
+            code = parsed.reason.reindex(bad).where(lambda own: own.notna(), code)
+        issues.append(pd.DataFrame({"row": bad, "column": name, "code": code.to_numpy(), "unreadable": True}))
     return typed, issues
 
 
