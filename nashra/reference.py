@@ -18,7 +18,15 @@ from nashra.periods import PeriodError, WeeklyTime
 
 REGION = "REGION"  # the scope of the regional bulletin and its recipients
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a line break in a name would break every message's header
+# A control character (a line break would break every message's header), a C1 control, a line or
+# paragraph separator, or a bidi embedding, override or isolate (U+202E turns a name around in
+# a Subject or To header): in no reference cell. The marks U+200E/U+200F/U+061C stay allowed.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+NAME_LIMIT = 200
+CODE = re.compile(r"[A-Z][A-Z0-9]{1,15}")
+"""The most characters of a name or title: what the history database's columns hold and what
+fits a message header (RFC 5322's 998 per line); `tasks/outputs/history_db.py` uses it."""
+NAME_COLUMNS = ("name", "name_ar", "name_fr", "title_ar", "title_fr")
 
 
 class ReferenceError(ValueError):
@@ -78,10 +86,23 @@ def read_rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]
                 empty = [c for c in columns if not cells.get(c)]
                 if empty:
                     raise ReferenceError(f"{path}:{line}: empty value for {', '.join(empty)}")
+                _check_cells(path, line, cells)
                 rows.append((line, cells))
     except UnicodeDecodeError as error:
         raise ReferenceError(f"{path}: not UTF-8 text ({error.reason})") from None
     return rows
+
+
+def _check_cells(path: Path, line: int, cells: dict[str, str]) -> None:
+    """No control or bidi-override character in any cell; names within NAME_LIMIT (SPEC §8)."""
+    for column, value in cells.items():
+        if found := CONTROL.search(value):
+            raise ReferenceError(
+                f"{path}:{line}: {column} holds the control or bidi character U+{ord(found[0]):04X}; retype it"
+            )
+        named = column in NAME_COLUMNS or (column == "value" and cells["key"].startswith(("name", "academy")))
+        if named and len(value) > NAME_LIMIT:
+            raise ReferenceError(f"{path}:{line}: {column} has {len(value)} characters, more than {NAME_LIMIT}")
 
 
 def unique(path: Path, rows: list[tuple[int, dict[str, str]]], key: str) -> None:
@@ -92,9 +113,10 @@ def unique(path: Path, rows: list[tuple[int, dict[str, str]]], key: str) -> None
         seen[cells[key]] = line
 
 
-def _whole_number(path: Path, line: int, column: str, value: str) -> int:
-    if not value.isdigit():
-        raise ReferenceError(f"{path}:{line}: {column} {value!r} is not a whole number")
+def _whole_number(path: Path, line: int, column: str, value: str, least: int = 0) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) < least:
+        kind = "a positive whole number" if least > 0 else "a whole number"
+        raise ReferenceError(f"{path}:{line}: {column} {value!r} is not {kind}")
     return int(value)
 
 
@@ -117,6 +139,9 @@ def load_reference(folder: Path) -> Reference:
 def _directorates(path: Path) -> pd.DataFrame:
     rows = read_rows(path, ["code", "name_ar", "name_fr", "kind"])
     unique(path, rows, "code")
+    for line, cells in rows:  # a code names folders, files and the history database's rows (16 characters)
+        if not CODE.fullmatch(cells["code"]):
+            raise ReferenceError(f"{path}:{line}: code {cells['code']!r} is not 2 to 16 capital letters or digits")
     return pd.DataFrame([c for _, c in rows]).set_index("code")[["name_ar", "name_fr", "kind"]]
 
 
@@ -135,8 +160,8 @@ def _targets(path: Path, codes: set[str]) -> pd.Series:
         if cells["directorate_code"] not in codes:
             raise ReferenceError(f"{path}:{line}: unknown directorate {cells['directorate_code']!r}")
         targets[cells["directorate_code"]] = _whole_number(
-            path, line, "beneficiaries_target", cells["beneficiaries_target"]
-        )
+            path, line, "beneficiaries_target", cells["beneficiaries_target"], least=1
+        )  # a target of 0 would make every directorate's progress 0 (or infinite)
     if absent := sorted(codes - targets.keys()):
         raise ReferenceError(f"{path}: no target for {', '.join(absent)}")
     return pd.Series(targets, name="beneficiaries_target")
@@ -178,6 +203,4 @@ def read_recipients(path: Path, scopes: set[str], refusal: str) -> pd.DataFrame:
             raise ReferenceError(f"{path}:{line}: scope {cells['scope']!r} {refusal}")
         if not EMAIL.match(cells["email"]):
             raise ReferenceError(f"{path}:{line}: {cells['email']!r} is not an e-mail address")
-        if CONTROL.search(cells["name"]):
-            raise ReferenceError(f"{path}:{line}: the name {cells['name']!r} holds a line break or control character")
     return pd.DataFrame([c for _, c in rows], columns=["scope", "name", "email"])

@@ -41,6 +41,7 @@ from sqlalchemy import (
     update,
 )
 
+from nashra.reference import NAME_LIMIT  # the reference check refuses longer names (SPEC §8)
 from tasks.evaluation.figures import COUNTS, FIGURES
 from tasks.outputs.tables import plain_records
 
@@ -52,7 +53,7 @@ runs = Table(
     "runs",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("academy", String(200), nullable=False),  # programme.csv's academy_fr: several can share a database
+    Column("academy", String(NAME_LIMIT), nullable=False),  # programme.csv's academy_fr: several can share a database
     Column("period", String(8), nullable=False),
     Column("written_at", DateTime(timezone=True), nullable=False),
     Column("superseded_at", DateTime(timezone=True)),  # NULL: the current version of the period
@@ -85,8 +86,8 @@ rankings = Table(
     Column("directorate_code", String(16), nullable=False),
     Column("rank", Integer),
     Column("rank_change", Integer),
-    Column("name_fr", String(200)),
-    Column("name_ar", String(200)),
+    Column("name_fr", String(NAME_LIMIT)),
+    Column("name_ar", String(NAME_LIMIT)),
     Column("data_status", String(16), nullable=False),
     Column("data_period", String(8)),
     Column("provisional", String(200)),  # the error codes that hold it unranked, NULL when ranked

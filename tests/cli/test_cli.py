@@ -37,6 +37,16 @@ def test_a_broken_reference_file_names_the_file_and_line(tmp_path):
     assert result.returncode == 2 and "exams.csv:2" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_target_of_zero_is_refused_before_anything_is_written(tmp_path):
+    reference, out = tmp_path / "reference", tmp_path / "out"
+    shutil.copytree(REFERENCE_DIR, reference)
+    targets = (reference / "targets.csv").read_text().replace("IFR,450", "IFR,0")
+    (reference / "targets.csv").write_text(targets)
+    result = nashra("run", "--period", "2026-W47", "--reference-dir", str(reference), "--out-dir", str(out))
+    assert result.returncode == 2 and "targets.csv:5: beneficiaries_target '0' is not a positive" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
 def test_a_wrong_number_of_workers_is_refused_before_anything_runs():
     result = subprocess.run(
         [sys.executable, "-m", "nashra.cli", "run", "--period", "2026-W47"],
