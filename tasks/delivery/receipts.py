@@ -44,9 +44,9 @@ def _file_lines(directorate: DirectorateData) -> list[str]:
         source_ar, source_fr = labels.SOURCES[source]
         for drop, reason in data.rejected:
             lines.append(f"✗ {source_ar} / {source_fr} ({drop.period}, {drop.path.name}) : مرفوض / rejeté — {reason}")
-        if data.table is not None and data.table.encoding_doubt and data.used_period == directorate.period:
-            doubt_ar, doubt_fr = data.table.encoding_doubt
-            lines.append(f"? {source_ar} / {source_fr} ({data.used_period}) : {doubt_ar} / {doubt_fr}")
+        if data.table is not None and data.used_period == directorate.period:
+            for doubt_ar, doubt_fr in filter(None, (data.table.encoding_doubt, *data.table.notes)):
+                lines.append(f"? {source_ar} / {source_fr} ({data.used_period}) : {doubt_ar} / {doubt_fr}")
         if data.table is not None and (data.table.rows_quarantined or data.table.rows_duplicate):
             t = data.table
             lines.append(

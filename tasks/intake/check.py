@@ -41,6 +41,7 @@ class CheckReport:
     rows_duplicate: int = 0
     reasons: list[Reason] = field(default_factory=list)
     encoding_doubt: tuple[str, str] | None = None
+    notes: tuple[tuple[str, str], ...] = ()  # the sheet read, rows hidden in Excel
     other_directorate: tuple[str, str] | None = None
 
     @property
@@ -97,7 +98,7 @@ def check_file(
         report.error = f"erreur interne en contrôlant le fichier : {type(error).__name__}: {error}"
         return report
     report.usable = True
-    report.encoding_doubt = raw.encoding_doubt
+    report.encoding_doubt, report.notes = raw.encoding_doubt, raw.notes
     report.other_directorate = other_directorate(raw, directorate) if directorate else None
     report.rows_read, report.rows_accepted = table.rows_read, table.rows_accepted
     report.rows_quarantined, report.rows_duplicate = table.rows_quarantined, table.rows_duplicate
@@ -138,7 +139,7 @@ def render_report(report: CheckReport) -> str:
         ]
         return "\n".join(lines)
     lines += [*_verdict(report), ""]
-    for doubt in (report.encoding_doubt, report.other_directorate):
+    for doubt in (report.encoding_doubt, *report.notes, report.other_directorate):
         if doubt:
             lines += [f"? {doubt[0]}", f"? {doubt[1]}", ""]
     lines += [

@@ -10,7 +10,7 @@ import csv
 import io
 import itertools
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -19,10 +19,19 @@ import pandas as pd
 from nashra.settings import InputLimits
 from schemas.headers import ALIASES, COLUMNS, DISPLAY, REQUIRED, match_header, meant
 from tasks.intake.encodings import decode
+from tasks.intake.workbooks import (
+    EXCEL_97,
+    PASSWORD_PROTECTED,
+    SheetRead,
+    hidden_rows,
+    hidden_rows_note,
+    no_sheet_with_header,
+    password_protected,
+    read_sheet,
+)
 
 HEADER_SEARCH_ROWS = 20
 SEPARATORS = (",", ";", "\t")  # tab: Excel's « Texte Unicode » and « Texte (séparateur : tabulation) »
-EXCEL_97 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the start of every .xls (OLE2) file
 
 
 class UnreadableFile(ValueError):
@@ -49,6 +58,7 @@ class RawTable:
     encoding: str | None = None
     separator: str | None = None
     encoding_doubt: tuple[str, str] | None = None  # (Arabic, French) when the encoding was a guess
+    notes: tuple[tuple[str, str], ...] = ()  # (Arabic, French): the sheet read, rows hidden in Excel
 
 
 def read_table(path: Path, source: str, limits: InputLimits | None = None) -> RawTable:
@@ -68,12 +78,15 @@ def _read_table(path: Path, source: str, limits: InputLimits) -> RawTable:
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableFile("le fichier est vide", "الملف فارغ")
+    if password_protected(data):
+        raise UnreadableFile(*PASSWORD_PROTECTED)
     if path.suffix.lower() == ".xls" or data.startswith(EXCEL_97):
         raise excel_97()
     if path.suffix.lower() == ".xlsx":
-        rows = _xlsx_rows(data, limits)
-        index = _header_index(rows, source)
-        return _from_rows(rows[index], pd.DataFrame(rows[index + 1 :], dtype=object), index + 1, source)
+        sheet = _xlsx_sheet(data, source, limits)
+        rows, index = sheet.rows, sheet.header_index
+        table = _from_rows(rows[index], pd.DataFrame(rows[index + 1 :], dtype=object), index + 1, source)
+        return replace(table, notes=sheet.notes)
     if data.count(b"\n") > limits.max_rows + HEADER_SEARCH_ROWS:
         raise _too_many_rows(limits)
     return _read_csv(data, source)
@@ -164,24 +177,35 @@ def _read_csv(data: bytes, source: str) -> RawTable:
     return RawTable(table.frame, table.columns, table.header_row, encoding, separator, decoded.doubt)
 
 
-def _xlsx_rows(data: bytes, limits: InputLimits) -> list[list[str]]:
+def _xlsx_sheet(data: bytes, source: str, limits: InputLimits) -> SheetRead:
+    """The sheet that holds the table (workbooks.read_sheet), its cells as text, and notes on
+    the sheet chosen and on rows hidden in Excel."""
     from python_calamine import CalamineWorkbook
 
     _check_inflation(data, limits)
+
+    def find_header(rows: list[list]) -> int | None:
+        texts = [[_cell_text(value).strip() for value in row] for row in rows]
+        return next((i for i, cells in enumerate(texts) if len(match_header(cells, source)) >= 2), None)
+
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        if sheet.total_height > limits.max_rows + HEADER_SEARCH_ROWS:
-            raise _too_many_rows(limits)
-        rows = sheet.to_python(skip_empty_area=False)
+        sheet = read_sheet(workbook, find_header, limits.max_rows + HEADER_SEARCH_ROWS)
+        if sheet is None:
+            raise UnreadableFile(*no_sheet_with_header(workbook, ", ".join(COLUMNS[source])))
     except UnreadableFile:
         raise
+    except OverflowError:
+        raise _too_many_rows(limits) from None
     except Exception as error:  # calamine raises several kinds for damaged files
         raise UnreadableFile(
             f"le classeur Excel ne peut pas être ouvert (fichier endommagé ?) : {error}",
             "تعذر فتح مصنف إكسل (ملف تالف؟): المرجو حفظه من جديد وإعادة إرساله",
         ) from None
-    return [[_cell_text(value) for value in row] for row in rows]
+    rows = [[_cell_text(value) for value in row] for row in sheet.rows]
+    hidden = [row for row in hidden_rows(data, sheet.index) if row > sheet.header_index + 1]
+    note = hidden_rows_note(hidden)
+    return SheetRead(rows, sheet.header_index, sheet.index, sheet.notes + ((note,) if note else ()))
 
 
 def _cell_text(value: object) -> str:
@@ -203,14 +227,6 @@ def _cell_text(value: object) -> str:
             "خانة تحتوي على حرف فارغ (البايت 0): ليس نصا؛ صحح الخانة",
         )
     return text
-
-
-def _header_index(rows: list[list], source: str) -> int:
-    """The first of the first rows that names at least two known columns (SPEC §2)."""
-    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if len(match_header([str(c).strip() for c in cells], source)) >= 2:
-            return index
-    raise _no_header(source)
 
 
 def _from_rows(header: list, body: pd.DataFrame, header_row: int, source: str) -> RawTable:

@@ -28,6 +28,7 @@ class ValidatedTable:
     rows_read: int = 0
     rows_duplicate: int = 0
     encoding_doubt: tuple[str, str] | None = None  # (Arabic, French): the file's encoding was a guess
+    notes: tuple[tuple[str, str], ...] = ()  # (Arabic, French): the sheet read, rows hidden in Excel
 
     @property
     def rows_accepted(self) -> int:
@@ -64,6 +65,7 @@ def validate_table(raw: RawTable, source: str, ctx: RuleContext) -> ValidatedTab
         rows_read=len(frame),
         rows_duplicate=int(duplicate.sum()),
         encoding_doubt=raw.encoding_doubt,
+        notes=raw.notes,
     )
 
 
