@@ -98,7 +98,7 @@ def filled_bulletins(root: Path, out: Path, period: Period) -> list[str]:
 
     paths = RunPaths(root / "raw", root / "reference", out, out / "state")
     reference = load_reference(paths.reference_dir)
-    folders = scan_folders(paths.raw_dir, period, reference.codes)
+    folders = scan_folders(paths.raw_dir, period, reference.codes, reference.directorate_names)
     current, history = evaluate_with_history(paths, reference, period, folders, store=False)
     ranking = ranking_frame(current.table, history[period.previous()], reference, str(period))
     view = RunView.of(reference, current, ranking, history=history, register=[], raw_dir=paths.raw_dir)

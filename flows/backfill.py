@@ -31,7 +31,7 @@ def describe(request) -> str:
     """What a run of `request` (period, paths, resolved channel) would do; writes nothing."""
     period, paths, channel = request.period, request.paths, request.channel
     reference = load_reference(paths.reference_dir)
-    folders = scan_folders(paths.raw_dir, period, reference.codes)
+    folders = scan_folders(paths.raw_dir, period, reference.codes, reference.directorate_names)
     current, history = evaluate_with_history(paths, reference, period, folders, store=False)
     inputs = input_records(current, paths.raw_dir)
     manifest_path = paths.manifest(period)

@@ -43,7 +43,7 @@ class ReminderSummary:
 def read_week(request: RunRequest, reference: Reference) -> list[Standing]:
     """Every directorate's files of the period read and checked as the weekly run will (here,
     in this process: a few small files), each source's standing."""
-    folders = scan_folders(request.paths.raw_dir, request.period, reference.codes)
+    folders = scan_folders(request.paths.raw_dir, request.period, reference.codes, reference.directorate_names)
     directorates = load_directorates(reference.codes, folders, rule_context(reference, request.period))
     return standings(directorates, folders[0])
 

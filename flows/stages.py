@@ -61,7 +61,7 @@ def preflight(request: RunRequest) -> Reference:
 def scan(request: RunRequest, reference: Reference) -> list[PeriodFolder]:
     """The period's folder and every earlier one (SPEC §2), newest first."""
     progress.report("scan", str(request.paths.raw_dir))
-    return scan_folders(request.paths.raw_dir, request.period, reference.codes)
+    return scan_folders(request.paths.raw_dir, request.period, reference.codes, reference.directorate_names)
 
 
 @task(name="figures-checks-ranking", **quiet)
@@ -141,10 +141,11 @@ def finish_layouts(request: RunRequest, layouts: Layouts) -> tuple[dict[str, Pat
     return written, errors
 
 
-def letters(request: RunRequest, view: RunView, bulletins: dict[str, Path]) -> list[Letter]:
-    """SPEC §7: bulletins to directors and the region, receipts to directorates with something to fix."""
+def letters(request: RunRequest, view: RunView, bulletins: dict[str, Path], unused: list[str]) -> list[Letter]:
+    """SPEC §7: bulletins to directors and the region (with what the week's folder held that was
+    not used), receipts to directorates with something to fix."""
     period, current = request.period, view.current
-    planned = plan_letters(view.reference, bulletins, period, view.ranking)
+    planned = plan_letters(view.reference, bulletins, period, view.ranking, unused=unused)
     return planned + plan_receipts(
         view.reference, period, current.directorates, request.paths.quarantine(period), findings=current.findings
     )

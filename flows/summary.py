@@ -36,6 +36,7 @@ class RunSummary:
     undelivered: list[str] = field(default_factory=list)
     channel: str = "none"
     held: bool = False  # nothing arrived for the period: its messages wait for `deliver --release`
+    unused: list[str] = field(default_factory=list)  # what the period's folder holds that the run did not use
 
 
 def run_name(prefix: str) -> Callable[[], str]:
@@ -68,6 +69,7 @@ def summarise(
     records: list[dict],
     errors: list[str],
     held: bool,
+    unused: list[str],
 ) -> RunSummary:
     """What the run tells the CLI: per directorate, the bulletins, the messages and the errors."""
     return RunSummary(
@@ -80,6 +82,7 @@ def summarise(
         undelivered=undelivered(records, request.channel),
         channel=request.channel,
         held=held,
+        unused=unused,
     )
 
 
@@ -110,11 +113,13 @@ def publish_summary(summary: RunSummary, ranking: pd.DataFrame) -> None:
     ]
     deliveries = ", ".join(f"{n} {s}" for s, n in summary.deliveries.items()) or "none"
     held = "\n\n" + NOTHING_ARRIVED.format(period=summary.period) if summary.held else ""
+    unused = "".join(f"\n- {line}" for line in summary.unused)
     create_table_artifact(
         key=f"run-{summary.period.lower()}",
         table=rows,
         description=f"Nashra {summary.period}: {summary.bulletins} bulletins; deliveries: {deliveries}; "
-        f"errors: {len(summary.errors)}; undelivered: {len(summary.undelivered)}{held}",
+        f"errors: {len(summary.errors)}; undelivered: {len(summary.undelivered)}{held}"
+        + (f"\n\nNot used in the week's folder:{unused}" if unused else ""),
     )
 
 

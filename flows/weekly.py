@@ -21,6 +21,7 @@ from nashra.paths import RunPaths
 from nashra.request import RunRequest
 from tasks.bulletins.context import RunView
 from tasks.delivery.rounds import round_counts
+from tasks.intake.unused import unused_lines
 
 Channel = Literal["auto", "outbox", "smtp", "none"]
 
@@ -57,11 +58,12 @@ def weekly_bulletins(
     current, ranking = stages.evaluate(request, reference, directorates, earlier)
     register = stages.record_submissions(request, directorates, folders[0])
     view = RunView.of(reference, current, ranking, history=earlier, register=register, raw_dir=paths.raw_dir)
+    unused = unused_lines(folders[0].ignored, view.data_status, str(request.period))
     layouts = stages.start_layouts(view)  # filled here, laid out in the workers
     written = stages.write_outputs(request, ranking, directorates)  # meanwhile
     bulletins, failed = stages.finish_layouts(request, layouts)
     errors += [f"bulletin {scope}: {error}" for scope, error in failed.items()]
-    planned = stages.letters(request, view, bulletins)
+    planned = stages.letters(request, view, bulletins, unused)
     held = not folders[0].drops  # not one file arrived for the period (SPEC §8)
     tried, ledger = stages.deliver(request, planned, held)
     errors += stages.record_history(request, view)
@@ -70,7 +72,14 @@ def weekly_bulletins(
     )
     counts = round_counts(planned, tried, ledger, request.period)
     summary = summarise(
-        request, view, bulletins=len(bulletins), deliveries=counts, records=deliveries, errors=errors, held=held
+        request,
+        view,
+        bulletins=len(bulletins),
+        deliveries=counts,
+        records=deliveries,
+        errors=errors,
+        held=held,
+        unused=unused,
     )
     publish_summary(summary, ranking)
     return final_state(summary)

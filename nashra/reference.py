@@ -46,6 +46,11 @@ class Reference:
         return list(self.directorates.index)
 
     @property
+    def directorate_names(self) -> dict[str, tuple[str, str]]:
+        """Code -> (French, Arabic) name: a drop folder may be named by either (SPEC §8)."""
+        return {code: (row.name_fr, row.name_ar) for code, row in self.directorates.iterrows()}
+
+    @property
     def passing_scores(self) -> dict[str, int]:
         """Exam code -> passing score: a pass is a score at or above it (SPEC §4)."""
         return self.exams["passing_score"].astype(int).to_dict()
@@ -98,7 +103,8 @@ def _check_cells(path: Path, line: int, cells: dict[str, str]) -> None:
     for column, value in cells.items():
         if found := CONTROL.search(value):
             raise ReferenceError(
-                f"{path}:{line}: {column} holds the control or bidi character U+{ord(found[0]):04X}; retype it"
+                f"{path}:{line}: {column} holds the control or bidi character U+{ord(found[0]):04X} "
+                "(a line break, a tab or an invisible direction mark); retype it"
             )
         named = column in NAME_COLUMNS or (column == "value" and cells["key"].startswith(("name", "academy")))
         if named and len(value) > NAME_LIMIT:

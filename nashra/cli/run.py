@@ -149,6 +149,8 @@ def print_summary(summary, channel: str, seconds: float) -> None:
         err.print(f"Past period, not e-mailed: send with `nashra deliver --period {summary.period}`.")
     for error in summary.errors:
         err.print(f"[red]error:[/red] {error}")
+    for line in summary.unused:
+        err.print(f"[yellow]not used:[/yellow] {line}", markup=True, highlight=False)
     if summary.undelivered and not summary.held:  # one line per distinct reason, not one per recipient
         reasons: dict[str, int] = {}
         for line in summary.undelivered:

@@ -65,6 +65,11 @@ class RunView:
         """The region's figures this period (every bulletin shows them: computed once per run)."""
         return region_of(self.current.table)
 
+    @property
+    def data_status(self) -> dict[str, str]:
+        """Directorate code -> received, carried or missing (SPEC §2.4)."""
+        return dict(zip(self.ranking["directorate_code"], self.ranking["data_status"], strict=True))
+
     @cached_property
     def region_trend(self) -> list[dict]:
         return trend(self)

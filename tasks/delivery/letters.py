@@ -77,10 +77,14 @@ def figures_snapshot(row: pd.Series) -> dict:
     return {k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v) for k, v in snap.items()}
 
 
+UNUSED_TITLE = "À vérifier — non utilisé dans le dossier de la semaine / للتحقق — غير مستعمل في مجلد الأسبوع :"
+
+
 def plan_letters(
-    reference: Reference, bulletins: dict[str, Path], period: Period, ranking: pd.DataFrame
+    reference: Reference, bulletins: dict[str, Path], period: Period, ranking: pd.DataFrame, *, unused=()
 ) -> list[Letter]:
-    """One bulletin letter per recipient of `recipients.csv` whose bulletins exist."""
+    """One bulletin letter per recipient of `recipients.csv` whose bulletins exist; the regional
+    recipients' also lists what the week's folder held that the run did not use (`unused`)."""
     by_code = ranking.set_index("directorate_code")
     everyone = {code: figures_snapshot(row) for code, row in by_code.iterrows()}
     names = {code: (row.name_ar, row.name_fr) for code, row in reference.directorates.iterrows()}
@@ -102,6 +106,7 @@ def plan_letters(
                 names=names,
                 programme=reference.programme,
                 period=period,
+                unused=unused if scope == REGION else (),
             )
         )
     return letters
@@ -117,6 +122,7 @@ def bulletin_letter(
     names: dict[str, tuple[str, str]],
     programme: dict[str, str],
     period: Period,
+    unused=(),
 ) -> Letter:
     """A bulletin letter: its words in both languages around `where` (the bulletin's place),
     the headline of its snapshot, answers going to the sending center (programme's center_email)."""
@@ -127,7 +133,8 @@ def bulletin_letter(
         f"Bonjour,\n\nVeuillez trouver ci-joint le bulletin hebdomadaire des formations certifiantes MOS "
         f"({where[1]}), semaine {period}, situation arrêtée au {as_of}.\n\n"
         f"Pièces jointes : {', '.join(p.name for p in attachments)}\n\n"
-        f"— {programme.get('center_ar', '')} / {programme.get('center_fr', '')}\n"
+        + "".join(f"{line}\n" for line in (UNUSED_TITLE, *unused, "") if unused)
+        + f"— {programme.get('center_ar', '')} / {programme.get('center_fr', '')}\n"
     )
     subject = f"نشرة التكوينات الإشهادية MOS — {period} | Bulletin MOS {period} — {where[1]}"
     words = {

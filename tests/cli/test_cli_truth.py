@@ -75,10 +75,12 @@ def test_the_summary_prints_every_shape_of_rank_change_to_stdout(capsys):
         held=False,
         errors=[],
         undelivered=[],
+        unused=["« FEZ/ » — FES ? : non utilisé / غير مستعمل — dossier inconnu « FEZ »"],
     )
     print_summary(summary, "outbox", 1.0)
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "FES" in out and "BOU" in out and "+1" in out and "-2" in out and "2 sent now" in out
+    assert "not used: « FEZ/ » — FES ?" in err  # issue 24, item 3: on the terminal
 
 
 @pytest.mark.e2e

@@ -425,3 +425,38 @@ def test_an_earlier_week_read_in_the_workers_is_let_go_once_evaluated(harness, t
     summary = weekly_bulletins(period=PERIOD, deliver="none", **options)
     assert summary.bulletins == 10
     assert held == [[]]
+
+
+def test_a_misnamed_folder_and_a_second_download_are_said_everywhere_the_operator_looks(harness, tmp_path):
+    """Issue 24, item 3: `FEZ/` for FES and `exam_results (1).csv` beside MEK's file are named on
+    the terminal's summary, in the run's artifact and in the regional recipients' message, and
+    FES, carried from last week meanwhile, is called out as probably misnamed. `FES ` (with a
+    trailing space) counts as FES."""
+    import shutil
+
+    from prefect.artifacts import Artifact
+
+    from flows.weekly import weekly_bulletins
+
+    raw = tmp_path / "raw"
+    for week in ("2026-W46", PERIOD):
+        shutil.copytree(RAW_DIR / week, raw / week)
+    (raw / PERIOD / "FES").rename(raw / PERIOD / "FEZ")
+    (raw / PERIOD / "HAJ").rename(raw / PERIOD / "HAJ ")
+    shutil.copy(raw / PERIOD / "MYA" / "exam_results.csv", raw / PERIOD / "MYA" / "exam_results (1).csv")
+    out = tmp_path / "out"
+    summary = weekly_bulletins(
+        period=PERIOD, raw_dir=str(raw), out_dir=str(out), state_dir=str(tmp_path / "state"), deliver="outbox"
+    )
+    statuses = {row["code"]: row["data_status"] for row in summary.rows}
+    assert statuses["FES"] == "carried" and statuses["HAJ"] == "received"
+    assert any(line.startswith("« FEZ/ » — FES ?") for line in summary.unused)
+    assert any("« MYA/exam_results (1).csv » — exam_results ?" in line for line in summary.unused)
+    assert any(line.startswith("FES est reportée alors que « FEZ/ »") for line in summary.unused)
+    artifact = Artifact.get(key=f"run-{PERIOD.lower()}")
+    assert "Not used in the week's folder" in artifact.description and "FEZ/" in artifact.description
+    region = outbox({"folder": out / PERIOD}, "bulletin")["crsi@aref-fm.example"]
+    text = region.get_body(("plain",)).get_content()
+    assert "non utilisé dans le dossier de la semaine" in text and "« FEZ/ » — FES ?" in text
+    director = outbox({"folder": out / PERIOD}, "bulletin")["dp.fes@aref-fm.example"]
+    assert "FEZ" not in director.get_body(("plain",)).get_content()
