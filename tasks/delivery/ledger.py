@@ -160,11 +160,16 @@ class Ledger:
             db.execute("COMMIT")
 
     def add_restored(self, entry: Entry) -> bool:
-        """An entry rebuilt from a manifest; one already in the ledger is kept as it is."""
+        """An entry rebuilt from a manifest. One already in the ledger is kept as it is, unless it
+        waits to be sent while the manifest says it went (a ledger restored from an older backup):
+        then it takes the manifest's status, so that it is not sent again."""
         values = entry.__dict__
+        delivered = ", ".join(f"'{status}'" for status in (SENT, IN_DOUBT, UNCONFIRMED))
         with self._connect() as db:
             cursor = db.execute(
-                f"INSERT OR IGNORE INTO deliveries ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                f"INSERT INTO deliveries ({', '.join(values)}) VALUES ({', '.join('?' * len(values))}) "
+                "ON CONFLICT (period, kind, recipient, edition_key) DO UPDATE SET status = excluded.status, "
+                f"note = excluded.note, updated_at = excluded.updated_at WHERE status NOT IN ({delivered})",
                 tuple(values.values()),
             )
             return cursor.rowcount == 1

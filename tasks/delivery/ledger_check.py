@@ -1,9 +1,9 @@
 """Trusting the delivery ledger before anything is written (SPEC §8).
 
-A ledger that cannot be read stops a run at its start, in one line. A ledger that is missing
-or empty while the periods' manifests record messages sent would make the next run send the
-whole week again: delivery stops until `nashra ledger rebuild` restores those records from the
-manifests.
+A ledger that cannot be read stops a run at its start, in one line. A ledger that does not know
+a message that a period's manifest records as sent — missing, empty, or restored from an older
+backup — would make the next run send it again: delivery stops until `nashra ledger rebuild`
+restores those records from the manifests.
 """
 
 from __future__ import annotations
@@ -58,17 +58,54 @@ def manifest_deliveries(out_dir: Path) -> dict[str, list[dict]]:
 
 
 def check_ledger(path: Path, out_dir: Path) -> None:
-    """Raise LedgerError when the ledger is unreadable, or lost while manifests record deliveries."""
-    if ledger_rows(path):
+    """Raise LedgerError when the ledger is unreadable, lost, or does not know a message that a
+    manifest records as sent (reconciled with every period's manifest)."""
+    recorded = manifest_deliveries(out_dir)
+    if not ledger_rows(path):
+        if recorded:
+            state = "missing" if not Path(path).exists() else "empty"
+            raise LedgerError(
+                f"the delivery ledger {path} is {state} but the manifests of {_shown(recorded)} record messages "
+                "sent: run `nashra ledger rebuild` before anything is sent, or they would all be sent again"
+            )
         return
-    periods = sorted(manifest_deliveries(out_dir))
-    if periods:
-        state = "missing" if not Path(path).exists() else "empty"
-        shown = ", ".join(periods[:3]) + (" …" if len(periods) > 3 else "")
+    unknown = unknown_to_ledger(path, recorded)
+    if unknown:
+        count = sum(map(len, unknown.values()))
         raise LedgerError(
-            f"the delivery ledger {path} is {state} but the manifests of {shown} record messages sent: "
-            "run `nashra ledger rebuild` before anything is sent, or they would all be sent again"
+            f"the delivery ledger {path} does not know {count} message(s) that the manifests of {_shown(unknown)} "
+            "record as sent (a ledger restored from an older backup?): run `nashra ledger rebuild` before "
+            "anything is sent, or they would be sent again"
         )
+
+
+def _shown(periods: dict) -> str:
+    names = sorted(periods)
+    return ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+
+
+def unknown_to_ledger(path: Path, recorded: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Per period, the manifest's delivered records that the ledger has not as delivered (absent,
+    or still waiting to be sent). A record without its edition key (older manifests) is not judged."""
+    with sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True) as db:
+        known = set(
+            db.execute(
+                "SELECT period, kind, recipient, edition_key FROM deliveries "
+                f"WHERE status IN ({', '.join('?' * len(DELIVERED))})",
+                DELIVERED,
+            )
+        )
+    unknown = {}
+    for period, records in recorded.items():
+        missing = [
+            r
+            for r in records
+            if r.get("edition_key")
+            and (period, r.get("kind") or "bulletin", r["recipient"], r["edition_key"]) not in known
+        ]
+        if missing:
+            unknown[period] = missing
+    return unknown
 
 
 def rebuild_ledger(path: Path, out_dir: Path) -> int:

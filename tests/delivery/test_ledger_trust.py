@@ -181,6 +181,48 @@ def test_an_emptied_ledger_stops_delivery_until_rebuilt_from_the_manifests(tmp_p
     assert {e.status for e in again.entries(str(P))} == {"sent"}
 
 
+@pytest.mark.parametrize("backup_after_planning", [False, True])
+def test_a_ledger_restored_from_an_older_backup_stops_delivery_until_rebuilt(
+    tmp_path, reference, pdfs, backup_after_planning
+):
+    """Issue 24, item 6: W46 sent, the ledger copied, W47 sent, the copy put back. Without the
+    reconciliation the next round sent W47's messages again. With a backup taken after W47 was
+    planned (its rows pending), the rebuild must also mark them sent."""
+    from tasks.delivery.letters import plan_letters
+
+    state, out = tmp_path / "state", tmp_path / "out"
+    path = state / "deliveries.sqlite"
+    ledger = Ledger(path)
+    week46 = Period.parse("2026-W46")
+    earlier = [x for x in plan_letters(reference, pdfs, week46, ranking()) if x.scope in (REGION, "FES", "MEK")]
+    deliver_round(week46, ledger, OutboxTransport(out / str(week46) / "outbox"), earlier)
+    write_manifest(out, str(week46), delivery_records(ledger, week46))
+    letters = letters_for(reference, pdfs, ranking())
+    if backup_after_planning:
+        deliver_round(P, ledger, None, letters)  # recorded, not sent
+    backup = path.read_bytes()
+    outbox = OutboxTransport(out / str(P) / "outbox")
+    deliver_round(P, ledger, outbox, letters)
+    write_manifest(out, str(P), delivery_records(ledger, P))
+    written = {p: p.stat().st_mtime_ns for p in (out / str(P) / "outbox").glob("*.eml")}
+    path.write_bytes(backup)  # restored from the older backup
+
+    with pytest.raises(
+        LedgerError, match=r"does not know 4 message\(s\) that the manifests of 2026-W47 record as sent"
+    ):
+        check_ledger(path, out)
+    result = run_cli("deliver", "--period", str(P), "--state-dir", str(state), "--out-dir", str(out))
+    assert result.returncode == 2 and "nashra ledger rebuild" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+    rebuilt = run_cli("ledger", "rebuild", "--state-dir", str(state), "--out-dir", str(out))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    check_ledger(path, out)
+    again = Ledger(path)
+    assert deliver_round(P, again, outbox, letters) == [] and again.unsent(str(P)) == []
+    assert {p: p.stat().st_mtime_ns for p in (out / str(P) / "outbox").glob("*.eml")} == written  # none again
+
+
 def test_a_corrupted_ledger_is_refused_in_one_line_before_anything_is_written(tmp_path):
     state, out = tmp_path / "state", tmp_path / "out"
     Ledger(state / "deliveries.sqlite").add(an_entry(str(P)))
