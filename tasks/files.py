@@ -33,6 +33,11 @@ def write_atomic(path: Path, data: bytes) -> str:
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)  # mkstemp creates 0600; outputs are meant to be shared
         os.replace(temporary, path)
+    except OSError as error:  # a full disk says which file it was writing (a write names none)
+        Path(temporary).unlink(missing_ok=True)
+        if error.filename is None:
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -12,7 +12,15 @@ import sys
 from pathlib import Path
 
 from nashra import __version__
-from nashra.cli.common import CommandError, fail, internal_error
+from nashra.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_MACHINE,
+    CommandError,
+    fail,
+    internal_error,
+    machine_fault,
+    say,
+)
 from nashra.paths import NATIONAL_DIR, NATIONAL_RAW_DIR, PROJECT_ROOT, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
 from nashra.settings import CHANNELS, SENDING_CHANNELS
 from schemas.headers import SOURCES
@@ -264,8 +272,12 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(error))
     except KeyboardInterrupt:
         fail("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:  # one line and a log file, never a traceback on the terminal
+        folders = {f"{name} folder": getattr(args, f"{name}_dir", None) for name in ("out", "state")}
+        if fault := machine_fault(error, {name: path for name, path in folders.items() if path}):
+            say(f"nashra: stopped: {fault}")
+            return EXIT_MACHINE
         return internal_error(error, getattr(args, "state_dir", STATE_DIR) / "logs")
 
 

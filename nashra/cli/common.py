@@ -3,13 +3,18 @@
 Exit statuses, the same for every command (README, SPEC §8):
 0 everything done; 1 completed, but something failed, stays pending or is held;
 2 could not start (a wrong period, setting, folder, reference file or ledger: one line);
-3 an unexpected error (one line naming the log file that holds the traceback).
+3 an unexpected error (one line naming the log file that holds the traceback);
+4 stopped by the machine (a full disk; the Prefect server lost mid-run): one line, nothing half-written;
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -20,7 +25,8 @@ from pathlib import Path
 
 from nashra.periods import Period, PeriodError
 
-EXIT_OK, EXIT_INCOMPLETE, EXIT_CANNOT_START, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_INCOMPLETE, EXIT_CANNOT_START, EXIT_INTERNAL, EXIT_MACHINE = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 class CommandError(Exception):
@@ -53,6 +59,40 @@ def internal_error(error: BaseException, log_dir: Path) -> int:
     where = f"the traceback is in {log}" if log else "the traceback could not be written"
     say(f"nashra: unexpected error: {type(error).__name__}: {error} ({where})")
     return EXIT_INTERNAL
+
+
+def machine_fault(error: BaseException, folders: dict[str, Path] | None = None) -> str | None:
+    """One line for a fault of the machine rather than of the run (SPEC §8): a full disk,
+    naming what was being written, or else which of the command's `folders` (name -> path) sits
+    on the fullest disk; None for anything else."""
+    seen, todo = set(), [error]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            where = f"writing {current.filename}" if current.filename else f"writing in {_fullest(folders)}"
+            return f"no space left on the disk ({where}): free some space, then run the same command again"
+        if type(current).__name__ == "OperationalError" and "disk is full" in str(current):
+            state = (folders or {}).get("state folder", "")
+            return (
+                f"no space left on the disk of the state folder {state} (writing the delivery ledger or the history "
+                "database): free some space, then run the same command again"
+            ).replace("folder  (", "folder (")
+        todo += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
+    return None
+
+
+def _fullest(folders: dict[str, Path] | None) -> str:
+    """The folder (`name path`) whose disk has the least space left, as far as it can be told."""
+    free = {}
+    for name, path in (folders or {}).items():
+        existing = next((p for p in (Path(path), *Path(path).absolute().parents) if p.exists()), None)
+        with contextlib.suppress(OSError):
+            free[f"the {name} {path}"] = shutil.disk_usage(existing).free if existing else None
+    known = {where: space for where, space in free.items() if space is not None}
+    return min(known, key=known.__getitem__) if known else "an output folder"
 
 
 def period_or_last(text: str | None, *, ended: bool = True) -> Period:

@@ -125,7 +125,7 @@ def print_summary(summary, channel: str, seconds: float) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    out, err = Console(file=sys.stdout, width=120), Console(stderr=True)
+    out, err = Console(file=sys.stdout, width=120), Console(stderr=True, soft_wrap=True)
     table = Table(title=f"Nashra {summary.period} — {summary.out_dir}")
     for column in ("directorate", "status", "data period", "accepted", "quarantined", "rank", "change"):
         table.add_column(column, justify="right" if column in ("accepted", "quarantined", "rank") else "left")
@@ -150,7 +150,7 @@ def print_summary(summary, channel: str, seconds: float) -> None:
     for error in summary.errors:
         err.print(f"[red]error:[/red] {error}")
     for line in summary.unused:
-        err.print(f"[yellow]not used:[/yellow] {line}", markup=True, highlight=False)
+        err.print(f"[yellow]not used:[/yellow] {line}", highlight=False)
     if summary.undelivered and not summary.held:  # one line per distinct reason, not one per recipient
         reasons: dict[str, int] = {}
         for line in summary.undelivered:

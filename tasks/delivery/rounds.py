@@ -29,7 +29,7 @@ from tasks.delivery.ledger import (
     Ledger,
 )
 from tasks.delivery.letters import Letter, what_changed
-from tasks.delivery.transport import Refused, ServerUnreachable
+from tasks.delivery.transport import NotSent, Refused, ServerUnreachable
 from tasks.files import now_utc
 
 SUBTYPES = {".pdf": ("application", "pdf"), ".csv": ("text", "csv"), ".txt": ("text", "plain")}
@@ -213,6 +213,8 @@ def _send_one(entry: Entry, transport, ledger: Ledger, *, sender: str, budget: i
             return Outcome(REFUSED, attempt, f"refused: {failure}")
         except ServerUnreachable as failure:
             return Outcome(doubtful if started else not_sent, attempt, f"{failure}", stops_round=True)
+        except NotSent as failure:
+            return Outcome(not_sent, attempt, f"not written: {failure.strerror}", stops_round=True)
         except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as failure:
             error = f"{type(failure).__name__}: {failure}"  # answered: surely not delivered, try again
         except Exception as failure:

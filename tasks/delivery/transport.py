@@ -33,6 +33,11 @@ class Refused(Exception):
     """A permanent refusal (5xx) of this message or recipient: not retried automatically."""
 
 
+class NotSent(OSError):
+    """The message surely did not leave (the outbox file could not be written: a full disk): it
+    stays to send, never in doubt, and nobody else is tried this round."""
+
+
 def _nothing() -> None:
     return None
 
@@ -54,7 +59,10 @@ class OutboxTransport:
     def send(self, message: EmailMessage, name: str, before_data: Callable[[], None] = _nothing) -> None:
         safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", name)
         before_data()
-        write_atomic(self.folder / f"{safe}.eml", message.as_bytes())
+        try:  # atomic: a write that raised left no message in the outbox
+            write_atomic(self.folder / f"{safe}.eml", message.as_bytes())
+        except OSError as error:
+            raise NotSent(error.errno, f"{error.strerror} (writing {error.filename or self.folder})") from error
 
 
 class SmtpTransport:
