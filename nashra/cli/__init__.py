@@ -286,6 +286,9 @@ def entry() -> None:
     teardown. Once the exit handlers have run (Prefect's logs and events sent, the worker
     processes stopped, logging flushed), unloading the libraries a run has loaded took 1.3-1.6 s
     here, for nothing. Only for the command: a caller of `main` in its own process ends as usual."""
+    from nashra.cli.guard import end_on_interrupt
+
+    end_on_interrupt("nashra: interrupted: nothing half-written is kept; run the same command again", EXIT_INTERRUPTED)
     status: list[int] = []
     atexit.register(_end_without_teardown, status)  # after logging's, so it runs before it
     status.append(main())

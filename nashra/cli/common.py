@@ -15,6 +15,7 @@ import errno
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import traceback
@@ -153,7 +154,13 @@ def prefect_server() -> Iterator[None]:
     from prefect.server.api.server import SubprocessASGIServer
 
     server = SubprocessASGIServer()
-    server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")))
+    # Started with Ctrl-C blocked, which it inherits: the command stops it (guard.end_on_interrupt);
+    # left to the signal, it printed "Aborted!" on the terminal. A Ctrl-C meanwhile waits for the start.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url, **_foreground()}):
             yield
