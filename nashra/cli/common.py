@@ -18,6 +18,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -148,8 +149,12 @@ def prefect_server() -> Iterator[None]:
 
     check_prefect_server()
     if PREFECT_API_URL.value():
-        with temporary_settings(_foreground()):
-            yield
+        watching = watch_server(PREFECT_API_URL.value())
+        try:
+            with temporary_settings(_foreground()):
+                yield
+        finally:
+            watching.set()
         return
     from prefect.server.api.server import SubprocessASGIServer
 
@@ -161,12 +166,27 @@ def prefect_server() -> Iterator[None]:
         server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    watching = watch_server(server.api_url)
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url, **_foreground()}):
             yield
             _send_what_is_queued()
     finally:
+        watching.set()
         server.stop()
+
+
+def watch_server(url: str) -> threading.Event:
+    """A Prefect server lost in the middle of the command ends it within seconds, in one line
+    naming the server, with EXIT_MACHINE (nashra.cli.guard.watch_server)."""
+    from nashra.cli.guard import watch_server as watch
+
+    return watch(
+        url,
+        f"nashra: stopped: the Prefect server at {url} stopped answering in the middle of the run: start it again "
+        "(`prefect server start`), then run the same command again (nothing half-written is kept)",
+        EXIT_MACHINE,
+    )
 
 
 def _foreground() -> dict:

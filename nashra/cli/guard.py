@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -84,14 +85,61 @@ def end_on_interrupt(line: str, status: int) -> None:
 
     def end(signum, frame) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing
-        os.write(2, f"{line}\n".encode())
-        for pid, when in descendants(os.getpid()).items():
-            if _same_process(pid, when):
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-        os._exit(status)
+        stop_everything(line, status)
 
     signal.signal(signal.SIGINT, end)
+
+
+def stop_everything(line: str, status: int) -> None:
+    """`line` on the terminal, every process this one started killed, and this one ended with
+    `status` at once (no cleanup that could wait on what is gone)."""
+    os.write(2, f"{line}\n".encode())
+    for pid, when in descendants(os.getpid()).items():
+        if _same_process(pid, when):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    os._exit(status)
+
+
+REFUSED_SECONDS, SILENT_SECONDS = 3.0, 30.0
+
+
+def watch_server(url: str, line: str, status: int, poll: float = 1.0) -> threading.Event:
+    """End the command (stop_everything) when the Prefect server at `url` is lost mid-run: it
+    refused connections for REFUSED_SECONDS, or answered nothing for SILENT_SECONDS (a busy
+    server answers slowly, a dead one refuses at once). Prefect itself retried for minutes and
+    flooded the terminal with its events' errors. Setting the returned event ends the watch
+    (before the server is stopped on purpose)."""
+    import urllib.error
+    import urllib.request
+
+    health = url.rstrip("/") + "/health"
+    done = threading.Event()
+
+    def watch() -> None:
+        refused_since = silent_since = None
+        while not done.wait(poll):
+            now = time.monotonic()
+            try:
+                with urllib.request.urlopen(health, timeout=5) as answer:
+                    answer.read()
+                refused_since = silent_since = None
+                continue
+            except urllib.error.HTTPError:
+                refused_since = silent_since = None  # it answers: alive, whatever it says
+                continue
+            except (ConnectionRefusedError, urllib.error.URLError) as error:
+                refused = isinstance(getattr(error, "reason", error), ConnectionRefusedError)
+                refused_since = (refused_since or now) if refused else None
+            except OSError:  # a timeout: no answer
+                refused_since = None
+            silent_since = silent_since or now
+            lost = (refused_since and now - refused_since >= REFUSED_SECONDS) or now - silent_since >= SILENT_SECONDS
+            if lost and not done.is_set():
+                stop_everything(line, status)
+
+    threading.Thread(target=watch, name="prefect-server-watch", daemon=True).start()
+    return done
 
 
 def start_guard() -> None:

@@ -1,0 +1,82 @@
+"""The Prefect server lost in the middle of a run (issue 24, item 8, SPEC §8): a real `prefect
+server start` on loopback, `nashra run` against it, the server killed (-9) five seconds in. The
+run ends within seconds, in one line naming the server, with status 4, no flood of Prefect's
+logs and no process left (it took 10 min 40 s and 182 KB of logs before)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from nashra.cli.common import EXIT_MACHINE
+from nashra.cli.guard import descendants
+
+pytestmark = pytest.mark.e2e
+
+
+def alive(pid: int) -> bool:
+    """Still running (a zombie has an empty command line)."""
+    try:
+        return bool(Path(f"/proc/{pid}/cmdline").read_bytes())
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_server_killed_mid_run_ends_it_in_one_line_with_status_4(tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_UI_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "/health", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        command = [sys.executable, "-m", "nashra.cli", "run", "--period", "2026-W47", "--deliver", "outbox",
+                   "--out-dir", str(tmp_path / "out"), "--state-dir", str(tmp_path / "state")]  # fmt: skip
+        run = subprocess.Popen(command, env={**env, "PREFECT_API_URL": url}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+        time.sleep(5)
+        started = descendants(run.pid)
+        os.killpg(server.pid, signal.SIGKILL)
+        killed = time.monotonic()
+        try:
+            _, stderr = run.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(run.pid, signal.SIGKILL)
+            _, stderr = run.communicate()
+        took = time.monotonic() - killed
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    assert run.returncode == EXIT_MACHINE, stderr[-2000:]
+    assert took < 15, took
+    assert "Traceback" not in stderr and len(stderr) < 1000
+    assert stderr.strip().splitlines() == [
+        f"nashra: stopped: the Prefect server at {url} stopped answering in the middle of the run: start it again "
+        "(`prefect server start`), then run the same command again (nothing half-written is kept)"
+    ]
+    time.sleep(1)
+    assert [pid for pid in started if alive(pid)] == []
+    assert not (tmp_path / "out" / "2026-W47" / "manifest.json").exists()
