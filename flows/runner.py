@@ -25,6 +25,7 @@ a second when it is gone (a killed run leaves none behind).
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from collections.abc import Callable, Hashable, Mapping
@@ -177,6 +178,7 @@ def _start_worker(settings_context: dict[str, Any]) -> None:
     global _IN_WORKER
     _IN_WORKER = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the command's to handle: it stops the workers
+    logging.raiseExceptions = False  # a log batch the server did not take is not printed on the terminal
     watch_parent()
     SettingsContext(**settings_context).__enter__()  # for the life of the process
     with suppress(Exception):

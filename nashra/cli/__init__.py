@@ -12,15 +12,7 @@ import sys
 from pathlib import Path
 
 from nashra import __version__
-from nashra.cli.common import (
-    EXIT_INTERRUPTED,
-    EXIT_MACHINE,
-    CommandError,
-    fail,
-    internal_error,
-    machine_fault,
-    say,
-)
+from nashra.cli.common import EXIT_INTERRUPTED, EXIT_MACHINE, CommandError, fail, internal_error, machine_fault, say
 from nashra.paths import NATIONAL_DIR, NATIONAL_RAW_DIR, PROJECT_ROOT, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
 from nashra.settings import CHANNELS, SENDING_CHANNELS
 from schemas.headers import SOURCES

@@ -118,6 +118,10 @@ def quiet_prefect(verbose: bool = False) -> None:
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "CRITICAL")
+        # its services' own errors (events it cannot send to a server that is gone, every few
+        # seconds, each a screenful) go to its "debug" handler, not to the console one
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_DEBUG_LEVEL", "CRITICAL")
+        logging.raiseExceptions = False  # nor "--- Error logging to API ---" for each batch it could not send
 
 
 def check_prefect_server() -> None:

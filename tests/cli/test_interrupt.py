@@ -11,12 +11,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
-from nashra.cli.guard import descendants
+from tests.processes import ended_after, started
 
 pytestmark = pytest.mark.e2e
 
@@ -27,29 +25,9 @@ def command(out, state) -> list[str]:
 
 
 def interrupted_after(seconds: float, out, state) -> tuple[int, str, float, list[int]]:
-    run = subprocess.Popen(command(out, state), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           start_new_session=True)  # fmt: skip
-    time.sleep(seconds)
-    started = descendants(run.pid)
-    signalled = time.monotonic()
-    os.killpg(run.pid, signal.SIGINT)
-    try:
-        _, stderr = run.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(run.pid, signal.SIGKILL)
-        _, stderr = run.communicate()
-    took = time.monotonic() - signalled
-    time.sleep(1)
-    alive = [pid for pid in started if os.path.exists(f"/proc/{pid}") and "Z" not in _state(pid)]
-    return run.returncode, stderr, took, alive
-
-
-def _state(pid: int) -> str:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return "Z"
-    return text[text.rindex(")") + 2 :].split()[0]
+    run = started(command(out, state))
+    stderr, took, left = ended_after(run, seconds, lambda: os.killpg(run.pid, signal.SIGINT), timeout=30)
+    return run.returncode, stderr, took, left
 
 
 def test_one_ctrl_c_ends_the_run_at_once_and_the_rerun_sends_each_message_once(tmp_path):

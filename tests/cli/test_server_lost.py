@@ -12,22 +12,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from nashra.cli.common import EXIT_MACHINE
-from nashra.cli.guard import descendants
+from tests.processes import ended_after, started
 
 pytestmark = pytest.mark.e2e
-
-
-def alive(pid: int) -> bool:
-    """Still running (a zombie has an empty command line)."""
-    try:
-        return bool(Path(f"/proc/{pid}/cmdline").read_bytes())
-    except OSError:
-        return False
 
 
 def free_port() -> int:
@@ -55,18 +46,8 @@ def test_a_server_killed_mid_run_ends_it_in_one_line_with_status_4(tmp_path):
                 time.sleep(0.5)
         command = [sys.executable, "-m", "nashra.cli", "run", "--period", "2026-W47", "--deliver", "outbox",
                    "--out-dir", str(tmp_path / "out"), "--state-dir", str(tmp_path / "state")]  # fmt: skip
-        run = subprocess.Popen(command, env={**env, "PREFECT_API_URL": url}, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
-        time.sleep(5)
-        started = descendants(run.pid)
-        os.killpg(server.pid, signal.SIGKILL)
-        killed = time.monotonic()
-        try:
-            _, stderr = run.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(run.pid, signal.SIGKILL)
-            _, stderr = run.communicate()
-        took = time.monotonic() - killed
+        run = started(command, {**env, "PREFECT_API_URL": url})
+        stderr, took, left = ended_after(run, 5, lambda: os.killpg(server.pid, signal.SIGKILL))
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
@@ -77,6 +58,5 @@ def test_a_server_killed_mid_run_ends_it_in_one_line_with_status_4(tmp_path):
         f"nashra: stopped: the Prefect server at {url} stopped answering in the middle of the run: start it again "
         "(`prefect server start`), then run the same command again (nothing half-written is kept)"
     ]
-    time.sleep(1)
-    assert [pid for pid in started if alive(pid)] == []
+    assert left == []
     assert not (tmp_path / "out" / "2026-W47" / "manifest.json").exists()
