@@ -77,11 +77,11 @@ def machine_fault(error: BaseException, folders: dict[str, Path] | None = None) 
             where = f"writing {current.filename}" if current.filename else f"writing in {_fullest(folders)}"
             return f"no space left on the disk ({where}): free some space, then run the same command again"
         if type(current).__name__ == "OperationalError" and "disk is full" in str(current):
-            state = (folders or {}).get("state folder", "")
+            state = " ".join(["the state folder", str((folders or {}).get("state folder", ""))]).strip()
             return (
-                f"no space left on the disk of the state folder {state} (writing the delivery ledger or the history "
-                "database): free some space, then run the same command again"
-            ).replace("folder  (", "folder (")
+                f"no space left on the disk of {state} (writing the delivery ledger or the history database): "
+                "free some space, then run the same command again"
+            )
         todo += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
     return None
 
