@@ -6,14 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from nashra.cli.run import change_text, print_summary
-from nashra.periods import Period, PeriodError
+from nashra.periods import TIMEZONE, Period, PeriodError
 from nashra.settings import SettingsError, resolve_channel
 
 P = Period.parse("2026-W47")
@@ -143,7 +143,10 @@ def test_the_channel_rule_refuses_a_typo_from_any_source():
         resolve_channel("email", P)
     with pytest.raises(SettingsError, match="NASHRA_DELIVERY='smpt'"):
         resolve_channel("auto", P, env={"NASHRA_DELIVERY": "smpt"})
-    assert resolve_channel("auto", P, env={"NASHRA_DELIVERY": "SMTP"}) in ("smtp", "none")
+    monday = datetime(2026, 11, 23, 7, tzinfo=TIMEZONE)  # the scheduled run that processes 2026-W47
+    assert resolve_channel("auto", P, monday, env={"NASHRA_DELIVERY": "SMTP"}) == "smtp"  # any case
+    assert resolve_channel("auto", P, monday + timedelta(days=7), env={"NASHRA_DELIVERY": "smtp"}) == "none"
+    assert resolve_channel("outbox", P, monday + timedelta(days=7), env={"NASHRA_DELIVERY": "smtp"}) == "outbox"
 
 
 def test_an_unexpected_error_is_one_line_with_its_log_and_status_3(tmp_path, monkeypatch, capsys):
