@@ -1,4 +1,4 @@
-"""A deterministic generator of realistic weekly drops (`nashra sample-data`).
+"""A deterministic generator of realistic weekly drops (`python -m devtools sample-data`).
 
 It simulates the programme from its start: candidates take exams with vouchers drawn from dated
 batches, some fail and retake, some vouchers lapse. Each week's drop is the cumulative snapshot

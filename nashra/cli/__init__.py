@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nashra import __version__
 from nashra.cli.common import EXIT_INTERRUPTED, EXIT_MACHINE, CommandError, fail, internal_error, machine_fault, say
-from nashra.paths import NATIONAL_DIR, NATIONAL_RAW_DIR, PROJECT_ROOT, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
+from nashra.paths import NATIONAL_DIR, NATIONAL_RAW_DIR, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
 from nashra.settings import CHANNELS, SENDING_CHANNELS
 from schemas.headers import SOURCES
 
@@ -45,7 +45,6 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True, parser_class=Parser)
     _weekly_commands(commands)
     _delivery_commands(commands)
-    _dev_commands(commands)
     return root
 
 
@@ -163,75 +162,6 @@ def _delivery_commands(commands) -> None:
     _folders(ledger, "out-dir", "state-dir")
 
 
-def _dev_commands(commands) -> None:
-    """previews, sample-data, national-sample: the developers' tools (devtools/)."""
-    previews = commands.add_parser(
-        "previews", help="PNG previews of a run's bulletins (docs and visual tests)", formatter_class=HELP
-    )
-    previews.add_argument("--period", default="2026-W47")
-    _folders(previews, "out-dir")
-    previews.add_argument("--to", type=Path, default=PROJECT_ROOT / "docs" / "img")
-
-    sample = commands.add_parser("sample-data", help="write the deterministic sample drops", formatter_class=HELP)
-    sample.add_argument("--out", type=Path, default=RAW_DIR)
-    sample.add_argument("--last", default="2026-W47")
-    sample.add_argument("--weeks", type=int, default=6)
-    sample.add_argument("--seed", type=int, default=2026)
-    sample.add_argument("--clean", action="store_true", help="no faulty rows or drops")
-
-    national = commands.add_parser(
-        "national-sample",
-        help="write synthetic drops up to 2026-W47 for the academies of data/national (one folder each)",
-        formatter_class=HELP,
-    )
-    national.add_argument("--out", type=Path, default=NATIONAL_RAW_DIR)
-    national.add_argument("--rows", type=int, default=300, help="exam rows per directorate at the last week")
-    national.add_argument("--weeks", type=int, default=2)
-    national.add_argument("--only", default="", help="academy codes, comma-separated (default: all)")
-
-
-def _previews(args) -> int:
-    import shutil
-
-    from devtools.previews import write_email_previews, write_previews, write_report_previews
-
-    bulletins = args.out_dir / args.period / "bulletins"
-    if not bulletins.is_dir():
-        raise CommandError(f"no bulletins in {bulletins}: run `nashra run --period {args.period}` first")
-    for path in write_previews(bulletins, args.to, args.period):
-        print(path)
-    outbox = args.out_dir / args.period / "outbox"
-    if shutil.which("chromium") and outbox.is_dir():  # the e-mail's HTML as a browser shows it
-        for path in write_email_previews(outbox, args.to):
-            print(path)
-    if shutil.which("chromium"):  # the quality report, opened offline
-        for path in write_report_previews(args.out_dir / args.period / "validation", args.to):
-            print(path)
-    return 0
-
-
-def _sample(args) -> int:
-    from devtools.sample_data import generate
-    from nashra.cli.common import period_or_last
-
-    last = period_or_last(args.last, ended=False)
-    files = generate(args.out, last, weeks=args.weeks, seed=args.seed, clean=args.clean)
-    print(f"{len(files)} files written under {args.out}")
-    return 0
-
-
-def _national_sample(args) -> int:
-    from devtools.national_sample import write_national_sample
-
-    only = [code.strip() for code in args.only.split(",") if code.strip()]
-    try:
-        written = write_national_sample(args.out, exam_rows=args.rows, weeks=args.weeks, only=only)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
-    print(f"{len(written)} academies written under {args.out}: {', '.join(written)}")
-    return 0
-
-
 def _handler(command: str):
     from nashra.cli import check, deliver, history, national, remind, run, schedule
 
@@ -246,9 +176,6 @@ def _handler(command: str):
         "backfill": schedule.backfill,
         "history": history.history,
         "remind": remind.remind,
-        "previews": _previews,
-        "sample-data": _sample,
-        "national-sample": _national_sample,
     }[command]
 
 

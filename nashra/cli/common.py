@@ -67,7 +67,8 @@ def machine_fault(error: BaseException, folders: dict[str, Path] | None = None) 
     """One line for a fault of the machine rather than of the run (SPEC §8): a full disk,
     naming what was being written, or else which of the command's `folders` (name -> path) sits
     on the fullest disk; None for anything else."""
-    seen, todo = set(), [error]
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [error]
     while todo:
         current = todo.pop()
         if current is None or id(current) in seen:

@@ -4,6 +4,7 @@ it must work outside a checkout — `pip install` of the wheel, run from another
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,9 @@ def test_check_works_from_an_installed_wheel_run_from_another_folder(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     # Installed by the new environment's own pip (this one's would remove the checkout's install)...
     wheel = next(wheels.glob("nashra-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:  # the developers' tools stay in the checkout (issue 25)
+        packages = {name.split("/")[0] for name in archive.namelist()}
+    assert {"nashra", "flows", "tasks", "schemas"} <= packages and "devtools" not in packages
     own_pip = [venv / "bin" / "python", "-m", "pip", "--disable-pip-version-check", "--quiet"]
     subprocess.run([*own_pip, "install", "--no-deps", "--no-index", str(wheel)], check=True)
     # ...then its dependencies borrowed from this environment (after the install: pip never sees them).

@@ -25,7 +25,7 @@ def test_an_academy_gets_its_directorates_drops_the_same_each_time(tmp_path):
 def test_an_unknown_academy_is_refused(tmp_path):
     with pytest.raises(ValueError, match="no academy XYZ"):
         write_national_sample(tmp_path, only=["DOD", "XYZ"])
-    command = [sys.executable, "-m", "nashra.cli", "national-sample", "--only", "XYZ", "--out", str(tmp_path)]
+    command = [sys.executable, "-m", "devtools", "national-sample", "--only", "XYZ", "--out", str(tmp_path)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "no academy XYZ" in result.stderr and "Traceback" not in result.stderr
     assert not any(tmp_path.iterdir())
