@@ -8,6 +8,7 @@ an input or a rule recomputes it.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 from datetime import date
@@ -35,12 +36,41 @@ def earlier_periods(period: Period, start: date, weeks: int = TREND_WEEKS) -> li
     return periods if period.previous() in periods else [*periods, period.previous()]
 
 
-RULE_PACKAGES = ("schemas", "tasks", "nashra")  # every module below them, subpackages included
+RULE_ROOT = "tasks.evaluation.history"  # what computes a cached period's table
+PROJECT_PACKAGES = ("nashra", "tasks", "schemas")
 
 
 def rule_files(root: Path = PROJECT_ROOT) -> list[Path]:
-    """Every module of the code that turns files into figures, subpackages included."""
-    return sorted(path for folder in RULE_PACKAGES for path in (root / folder).rglob("*.py"))
+    """Exactly the code that turns files into a period's table: this module and every module
+    of the project it imports, directly or not, with their packages' `__init__` (issue 25: a
+    help string of the command line or a word of a letter is not a rule)."""
+    found: dict[str, Path] = {}
+    todo = [RULE_ROOT]
+    while todo:
+        name = todo.pop()
+        if name in found or not (path := _module_file(root, name)):
+            continue
+        found[name] = path
+        todo += [".".join(name.split(".")[:depth]) for depth in range(1, name.count(".") + 1)]  # its packages
+        todo += _project_imports(path)
+    return sorted(found.values())
+
+
+def _module_file(root: Path, name: str) -> Path | None:
+    base = root.joinpath(*name.split("."))
+    return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
+
+
+def _project_imports(path: Path) -> list[str]:
+    """The project's modules `path` imports anywhere (inside functions too); for `from a import b`
+    both `a.b` (a submodule) and `a`. The project writes its imports absolute (ruff's `I`)."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return [n for n in names if n.split(".")[0] in PROJECT_PACKAGES]
 
 
 @cache
