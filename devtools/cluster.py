@@ -7,6 +7,7 @@ started go with it); their output goes to `<home>/<name>.log`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -19,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from nashra.paths import PROJECT_ROOT
 
@@ -69,10 +72,30 @@ def runs_taken(log: str) -> set[str]:
     return set(began) - set(aborted)
 
 
+def lost_runs_automations(heartbeat_seconds: int, lost_after_seconds: int) -> str:
+    """automations.yaml as JSON for `prefect automation create --from-json`, its window of
+    missed heartbeats set to `lost_after_seconds` (the file says 90, for heartbeats every 30 s)."""
+    declared = yaml.safe_load((PROJECT_ROOT / "automations.yaml").read_text(encoding="utf-8"))
+    if lost_after_seconds < 2 * heartbeat_seconds:
+        raise ValueError("a run is declared lost after at least two missed heartbeats")
+    for automation in declared["automations"]:
+        automation["trigger"]["within"] = lost_after_seconds
+    return json.dumps(declared)
+
+
 @contextmanager
-def cluster(home: Path, workers: int = 2, database_url: str | None = None) -> Iterator[Cluster]:
+def cluster(
+    home: Path,
+    workers: int = 2,
+    database_url: str | None = None,
+    *,
+    heartbeat_seconds: int = 30,
+    lost_after_seconds: int = 90,
+) -> Iterator[Cluster]:
     """A server (SQLite in `home`, or `database_url`), the pool `nashra`, the `academy` deployment
-    of prefect.yaml, and `workers` process workers (`w1`, `w2`, … one run at a time each)."""
+    of prefect.yaml (its runs sending a heartbeat every `heartbeat_seconds`), the automations of
+    automations.yaml (a run lost after `lost_after_seconds` without one), and `workers` process
+    workers (`w1`, `w2`, … one run at a time each). Tests shorten both times."""
     port = _free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
     env |= {"NASHRA_HOME": str(PROJECT_ROOT), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "NASHRA_WORKERS": "1"}
@@ -83,9 +106,12 @@ def cluster(home: Path, workers: int = 2, database_url: str | None = None) -> It
     try:
         server = running.start("server", PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port))
         _wait_healthy(running.url, server)
+        heartbeat = json.dumps({"env": {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(heartbeat_seconds)}})
+        automations = lost_runs_automations(heartbeat_seconds, lost_after_seconds)
         for command in (
             [PREFECT, "work-pool", "create", POOL, "--type", "process"],
-            [PREFECT, "--no-prompt", "deploy", "--name", "academy", "--pool", POOL],
+            [PREFECT, "--no-prompt", "deploy", "--name", "academy", "--pool", POOL, "--job-variable", heartbeat],
+            [PREFECT, "automation", "create", "--from-json", automations],
         ):
             done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
             if done.returncode != 0:

@@ -81,56 +81,23 @@ def run_academy(code: str, period: str, paths: RunPaths, deliver: str) -> Academ
     if run.state is not None and run.state.is_completed():
         return AcademyRun(str(run.id))
     ended = f"{run.state.name}: {run.state.message}" if run.state else "no state"
-    if run.start_time and _written_since(paths.manifest(period), run.start_time.timestamp()):
+    if run.state is not None and run.state.is_failed() and published_its_summary(run, period):
         return AcademyRun(str(run.id), warning=ended)
     raise AcademyRunFailed(f"{code}: run {run.name} ended {ended}")
 
 
-def _written_since(path: Path, moment: float) -> bool:
-    try:
-        return path.stat().st_mtime >= moment
-    except OSError:
-        return False
+def published_its_summary(run: FlowRun, period: str) -> bool:
+    """Whether the weekly run published its `run-<period>` artifact, its last act once every
+    output is written (flows/summary.py): then a Failed end is one of the weekly exit-1 cases,
+    not a crash half-way. Read from the run's own record, not from files' times."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
-
-LOST_RUNS = "nashra: crash runs whose heartbeat stopped"
-
-
-def watch_for_lost_runs(within_seconds: int = 90) -> None:
-    """The server marks Crashed a run that stops sending heartbeats (its machine gone, its worker
-    killed with it), so that `run_academy` sees it end and starts it again: Prefect's answer to
-    zombie runs, created once per server. The academy runs send a heartbeat every 30 s
-    (`PREFECT_FLOWS_HEARTBEAT_FREQUENCY` in prefect.yaml): three missed ones."""
-    from datetime import timedelta
-
-    from prefect.automations import Automation
-    from prefect.client.schemas.objects import StateType
-    from prefect.events.actions import ChangeFlowRunState
-    from prefect.events.schemas.automations import EventTrigger, Posture
-    from prefect.events.schemas.events import ResourceSpecification
-
-    try:
-        Automation.read(name=LOST_RUNS)  # type: ignore[unused-coroutine]  # sync here (Prefect's sync_compatible)
-        return
-    except Exception:  # not there yet (Prefect raises ValueError or ObjectNotFound)
-        pass
-    Automation(
-        name=LOST_RUNS,
-        trigger=EventTrigger(
-            after={"prefect.flow-run.heartbeat"},
-            expect={"prefect.flow-run.*"},
-            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
-            for_each={"prefect.resource.id"},
-            posture=Posture.Proactive,
-            threshold=1,
-            within=timedelta(seconds=within_seconds),
-        ),
-        actions=[
-            ChangeFlowRunState(
-                name=None, state=StateType.CRASHED, message="no heartbeat: its worker or machine is gone", force=False
-            )
-        ],
-    ).create()
+    wanted = ArtifactFilter(
+        flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]), key=ArtifactFilterKey(any_=[f"run-{period.lower()}"])
+    )
+    with get_client(sync_client=True) as client:
+        return bool(client.read_artifacts(artifact_filter=wanted, limit=1))
 
 
 @task(name="national-bulletin", cache_policy=NO_CACHE)
@@ -179,7 +146,6 @@ def national_bulletins(
     national = RunPaths.with_defaults(raw_dir or NATIONAL_RAW_DIR, folder, out_dir, state_dir)
     request = RunRequest.parse(period, national, deliver, flow_run.scheduled_start_time)
     nation = load_nation(folder)
-    watch_for_lost_runs()
     week = str(request.period)
     futures = {
         code: run_academy.submit(code, week, academy.paths(national), request.channel)

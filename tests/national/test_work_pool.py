@@ -46,6 +46,8 @@ def pool(tmp_path_factory, database):
         tmp_path_factory.mktemp("prefect"),
         workers=2,
         database_url=database.replace("postgresql://", "postgresql+asyncpg://"),
+        heartbeat_seconds=3,  # a run whose worker dies is declared lost within seconds, not 90 s
+        lost_after_seconds=10,
     ) as running:
         yield running
 
