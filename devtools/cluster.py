@@ -76,8 +76,8 @@ def lost_runs_automations(heartbeat_seconds: int, lost_after_seconds: int) -> st
     """automations.yaml as JSON for `prefect automation create --from-json`, its window of
     missed heartbeats set to `lost_after_seconds` (the file says 90, for heartbeats every 30 s)."""
     declared = yaml.safe_load((PROJECT_ROOT / "automations.yaml").read_text(encoding="utf-8"))
-    if lost_after_seconds < 2 * heartbeat_seconds:
-        raise ValueError("a run is declared lost after at least two missed heartbeats")
+    if heartbeat_seconds < 30 or lost_after_seconds <= heartbeat_seconds:
+        raise ValueError("Prefect sends a heartbeat every 30 s at the most; a run is lost after more than one")
     for automation in declared["automations"]:
         automation["trigger"]["within"] = lost_after_seconds
     return json.dumps(declared)

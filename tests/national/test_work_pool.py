@@ -46,8 +46,8 @@ def pool(tmp_path_factory, database):
         tmp_path_factory.mktemp("prefect"),
         workers=2,
         database_url=database.replace("postgresql://", "postgresql+asyncpg://"),
-        heartbeat_seconds=3,  # a run whose worker dies is declared lost within seconds, not 90 s
-        lost_after_seconds=10,
+        heartbeat_seconds=30,  # Prefect's shortest
+        lost_after_seconds=50,  # a run whose worker dies is declared lost 50 s after its last heartbeat, not 90 s
     ) as running:
         yield running
 
