@@ -33,7 +33,7 @@ national-demo: install
 	$(BIN)/python -m devtools.national_demo
 
 test: install lint postgresql
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 # The guards of the layout: ruff (lint and format), the import contracts of pyproject.toml
 # (cli -> flows -> the stages in order -> schemas and the core), mypy (check_untyped_defs) on nashra/, schemas/, tasks/ and flows/; devtools imported by none of them.
