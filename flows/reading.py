@@ -2,7 +2,8 @@
 earlier period not in the cache that has files (rank_change, W5, trends); a week before any file
 is evaluated in the run's process. A directorate whose reading fails or kills its worker is
 `missing` with the reason, and the others go on; an earlier period that cannot be read fails the
-run, as its own run did. Called by the weekly flow between `stages.scan` and `stages.evaluate`.
+run, as its own run did. `read_week` is the weekly flow's reading stage, between `stages.scan` and
+`stages.evaluate`: what starts early, and in which process, is decided here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from prefect import get_run_logger, task
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
-from flows.runner import gather
+from flows.memory import return_large_blocks
+from flows.runner import gather, load_checks_meanwhile
 from flows.stages import quiet
 from nashra import progress
 from nashra.periods import Period
@@ -55,6 +57,28 @@ class Reads:
     def outcomes(self) -> dict[str, Any]:
         """Each directorate's data, or the exception its reading raised."""
         return gather(self.futures, self.again)
+
+
+@dataclass(frozen=True)
+class Week:
+    """What the reading gives the evaluation: the period's directorates (one whose reading failed
+    is `missing`, its reason in `errors`) and every earlier period's table."""
+
+    directorates: dict[str, DirectorateData]
+    earlier: dict[Period, pd.DataFrame]
+    errors: list[str]
+
+
+def read_week(request: RunRequest, reference: Reference, folders: list[PeriodFolder]) -> Week:
+    """SPEC §2: every directorate of the period, and of each earlier period not in the cache,
+    read and checked in the workers, all submitted at once; the earlier periods evaluated here
+    as they are read, with Great Expectations imported meanwhile."""
+    return_large_blocks()
+    reads, earlier_reads = start_reads(request, reference, folders)
+    load_checks_meanwhile()
+    read_earlier = evaluate_read_earlier(request, reference, folders, earlier_reads)
+    directorates, errors = ingested(reads)
+    return Week(directorates, evaluate_earlier(request, reference, folders, read_earlier), errors)
 
 
 def _has_files(period: Period, folders: list[PeriodFolder]) -> bool:

@@ -141,6 +141,17 @@ def finish_layouts(request: RunRequest, layouts: Layouts) -> tuple[dict[str, Pat
     return written, errors
 
 
+def outputs_and_bulletins(
+    request: RunRequest, view: RunView, directorates
+) -> tuple[dict[Path, str], dict[str, Path], list[str]]:
+    """SPEC §5-6: rankings and quarantine written here while the workers lay out the bulletins;
+    the files written, the bulletins, and one line per bulletin that failed (the others are written)."""
+    layouts = start_layouts(view)
+    written = write_outputs(request, view.ranking, directorates)
+    bulletins, failed = finish_layouts(request, layouts)
+    return written, bulletins, [f"bulletin {scope}: {error}" for scope, error in failed.items()]
+
+
 def letters(request: RunRequest, view: RunView, bulletins: dict[str, Path], unused: list[str]) -> list[Letter]:
     """SPEC §7: bulletins to directors and the region (with what the week's folder held that was
     not used), receipts to directorates with something to fix."""

@@ -14,7 +14,8 @@ from prefect.states import Failed, State
 from nashra.periods import Period
 from nashra.request import RunRequest
 from tasks.bulletins.context import RunView
-from tasks.delivery.ledger import BULLETIN_KINDS, PENDING, UNDELIVERED
+from tasks.delivery.ledger import BULLETIN_KINDS, PENDING, UNDELIVERED, Ledger
+from tasks.delivery.rounds import round_counts
 from tasks.outputs.manifest import summary_rows
 from tasks.outputs.register import register_counts
 
@@ -121,6 +122,36 @@ def publish_summary(summary: RunSummary, ranking: pd.DataFrame) -> None:
         f"errors: {len(summary.errors)}; undelivered: {len(summary.undelivered)}{held}"
         + (f"\n\nNot used in the week's folder:{unused}" if unused else ""),
     )
+
+
+def conclude(
+    request: RunRequest,
+    view: RunView,
+    planned: list,
+    sent: tuple[list, Ledger],
+    *,
+    records: list[dict],
+    bulletins: dict,
+    errors: list[str],
+    held: bool,
+    unused: list[str],
+) -> RunSummary | State:
+    """The run's end: its summary, published as its artifact (its last act, once every output
+    is written: the national flow reads an academy's outcome from it), and its final state."""
+    tried, ledger = sent
+    counts = round_counts(planned, tried, ledger, request.period)
+    summary = summarise(
+        request,
+        view,
+        bulletins=len(bulletins),
+        deliveries=counts,
+        records=records,
+        errors=errors,
+        held=held,
+        unused=unused,
+    )
+    publish_summary(summary, view.ranking)
+    return final_state(summary)
 
 
 def final_state(summary: RunSummary) -> RunSummary | State:

@@ -1,7 +1,9 @@
 """The weekly flow: raw drops -> validated figures -> ranking -> outputs -> bulletins -> delivery.
 
-Wiring only: the stages are Prefect tasks of `flows/stages.py` around plain functions of
-`tasks/`; the run's summary and artifacts are in `flows/summary.py`. Everything that can refuse
+Wiring only, the stages in SPEC's order: scan, read, evaluate, outputs and bulletins, letters,
+deliver, record. The stages are Prefect tasks of `flows/stages.py` around plain functions of
+`tasks/`; the reading, and what starts early in which process, is `flows/reading.py`; the run's
+summary and artifacts are in `flows/summary.py`. Everything that can refuse
 the run (period, channel, settings, reference data, ledger) does so before a file is written.
 """
 
@@ -14,13 +16,11 @@ from prefect.runtime import flow_run
 from prefect.states import State
 
 from flows import reading, stages
-from flows.memory import return_large_blocks
-from flows.runner import load_checks_meanwhile, task_runner
-from flows.summary import RunSummary, final_state, publish_summary, run_name, summarise
+from flows.runner import task_runner
+from flows.summary import RunSummary, conclude, run_name
 from nashra.paths import RunPaths
 from nashra.request import RunRequest
 from tasks.bulletins.context import RunView
-from tasks.delivery.rounds import round_counts
 from tasks.intake.unused import unused_lines
 
 Channel = Literal["auto", "outbox", "smtp", "none"]
@@ -45,41 +45,23 @@ def weekly_bulletins(
         state_dir: folder of the delivery ledger and caches (default data/state).
         deliver: outbox, smtp, none, or auto (the week just ended is delivered by NASHRA_DELIVERY, a past one is not).
     """
-    return_large_blocks()  # an earlier week's rows given back once it is evaluated
     paths = RunPaths.with_defaults(raw_dir, reference_dir, out_dir, state_dir)
     request = RunRequest.parse(period, paths, deliver, flow_run.scheduled_start_time)
     reference = stages.preflight(request)
     folders = stages.scan(request, reference)
-    reads, earlier_reads = reading.start_reads(request, reference, folders)  # in the workers, all at once
-    load_checks_meanwhile()  # Great Expectations imported here while the workers read
-    read_earlier = reading.evaluate_read_earlier(request, reference, folders, earlier_reads)  # as they are read
-    directorates, errors = reading.ingested(reads)
-    earlier = reading.evaluate_earlier(request, reference, folders, read_earlier)
-    current, ranking = stages.evaluate(request, reference, directorates, earlier)
-    register = stages.record_submissions(request, directorates, folders[0])
-    view = RunView.of(reference, current, ranking, history=earlier, register=register, raw_dir=paths.raw_dir)
+    week = reading.read_week(request, reference, folders)
+    current, ranking = stages.evaluate(request, reference, week.directorates, week.earlier)
+    register = stages.record_submissions(request, week.directorates, folders[0])
+    view = RunView.of(reference, current, ranking, history=week.earlier, register=register, raw_dir=paths.raw_dir)
+    written, bulletins, failed = stages.outputs_and_bulletins(request, view, week.directorates)
     unused = unused_lines(folders[0].ignored, view.data_status, str(request.period))
-    layouts = stages.start_layouts(view)  # filled here, laid out in the workers
-    written = stages.write_outputs(request, ranking, directorates)  # meanwhile
-    bulletins, failed = stages.finish_layouts(request, layouts)
-    errors += [f"bulletin {scope}: {error}" for scope, error in failed.items()]
     planned = stages.letters(request, view, bulletins, unused)
     held = not folders[0].drops  # not one file arrived for the period (SPEC §8)
-    tried, ledger = stages.deliver(request, planned, held)
-    errors += stages.record_history(request, view)
-    deliveries = stages.write_manifest(
-        request, view, folders[0], written=written, bulletins=bulletins, ledger=ledger, errors=errors
+    sent = stages.deliver(request, planned, held)
+    errors = week.errors + failed + stages.record_history(request, view)
+    records = stages.write_manifest(
+        request, view, folders[0], written=written, bulletins=bulletins, ledger=sent[1], errors=errors
     )
-    counts = round_counts(planned, tried, ledger, request.period)
-    summary = summarise(
-        request,
-        view,
-        bulletins=len(bulletins),
-        deliveries=counts,
-        records=deliveries,
-        errors=errors,
-        held=held,
-        unused=unused,
+    return conclude(
+        request, view, planned, sent, records=records, bulletins=bulletins, errors=errors, held=held, unused=unused
     )
-    publish_summary(summary, ranking)
-    return final_state(summary)
