@@ -16,8 +16,8 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.forked_pool import StageRunner
 from flows.forkserver import forked_context
-from flows.runner import StageRunner
 
 TASKS = 32
 

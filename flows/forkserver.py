@@ -11,7 +11,7 @@ import time
 # What every worker has imported before its first task, in the server it is forked from: Prefect's
 # task engine, the modules that define the workers' tasks (their first task would otherwise import
 # them in each worker: ~0.45 s of CPU apiece) and the layout, which those import only when called.
-PRELOAD = ["prefect.task_engine", "flows.reading", "flows.stages", "tasks.bulletins.layout"]
+PRELOAD = ["prefect.task_engine", "flows.forked_pool", "flows.reading", "flows.stages", "tasks.bulletins.layout"]
 
 
 def forked_context():

@@ -3,7 +3,7 @@
 Each wraps plain functions of `tasks/` (named as SPEC names the stages) and adds what Prefect
 gives: a task run with a name that says what it did, retries where a read can be retried, the
 progress line of the CLI. Concurrency is decided here, in `flows/reading.py` and in the flow's
-task runner (`flows/runner.py`): the directorates are read and checked (reading.py), and the
+task runner (`flows/runner.py`, `flows/forked_pool.py`): the directorates are read and checked (reading.py), and the
 bulletins laid out, by tasks submitted to the run's worker processes; the rest runs in the run's
 own process. A directorate whose reading fails or kills its worker is `missing` with the reason,
 and the others go on.

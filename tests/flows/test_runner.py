@@ -11,7 +11,8 @@ import pytest
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.runner import StageRunner, WorkerDied, gather
+from flows.forked_pool import StageRunner
+from flows.runner import WorkerDied, gather
 from nashra.settings import worker_count
 
 quiet = dict(cache_policy=NO_CACHE, persist_result=False)
@@ -115,7 +116,7 @@ def test_a_worker_keeps_one_prefect_client_for_its_tasks_on_the_run_s_server():
 def test_the_number_of_workers_is_read_when_a_run_starts(monkeypatch):
     monkeypatch.setenv("NASHRA_WORKERS", "3")
     with StageRunner() as runner:
-        assert runner._max_workers == 3
+        assert runner.processes == 3
     assert StageRunner(max_workers=1).duplicate()._asked == 1
 
 
@@ -127,3 +128,27 @@ def test_the_number_of_workers_can_be_set_and_a_wrong_one_is_refused(monkeypatch
         worker_count()
     monkeypatch.delenv("NASHRA_WORKERS")
     assert worker_count() == len(os.sched_getaffinity(0))
+
+
+def test_the_forked_pool_is_used_on_the_pinned_prefect():
+    """Fails when the adapter would fall back to Prefect's stock pool: an upgrade that moved one
+    of the internals flows/forked_pool.py relies on is seen here, not as a slower week."""
+    from flows import forked_pool
+    from flows.runner import task_runner
+
+    assert forked_pool.missing() == []
+    assert type(task_runner()) is StageRunner
+
+
+def test_without_what_the_adapter_needs_the_stock_pool_runs_and_says_why(monkeypatch, caplog):
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    from flows import forked_pool
+    from flows.runner import task_runner
+
+    monkeypatch.setattr(forked_pool, "NEEDED_ATTRIBUTES", ("_a_name_prefect_removed",))
+    assert forked_pool.missing() == ["ProcessPoolTaskRunner()._a_name_prefect_removed"]
+    with caplog.at_level("WARNING", logger="nashra"):
+        runner = task_runner()
+    assert type(runner) is ProcessPoolTaskRunner
+    assert "used as it is (slower): this Prefect lacks ProcessPoolTaskRunner()._a_name_prefect_removed" in caplog.text

@@ -17,7 +17,8 @@ SCRIPT = """
 import json, os
 from prefect import flow, task, get_run_logger
 from prefect.cache_policies import NO_CACHE
-from flows.runner import StageRunner, WorkerDied, gather
+from flows.forked_pool import StageRunner
+from flows.runner import WorkerDied, gather
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def square(n: int) -> int:

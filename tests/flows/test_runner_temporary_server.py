@@ -15,7 +15,7 @@ SCRIPT = """
 import json, os
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from flows.runner import StageRunner
+from flows.forked_pool import StageRunner
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def where() -> str:
