@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 
@@ -22,11 +23,18 @@ def forked_context():
 
 
 def start_early() -> None:
-    """Start the server the workers are forked from, so that it imports meanwhile."""
-    from multiprocessing import forkserver
+    """Start the server the workers are forked from, so that it imports meanwhile. It starts with
+    Ctrl-C blocked, which it and its workers inherit: the command stops them on a Ctrl-C
+    (nashra.cli.guard.end_on_interrupt); a Ctrl-C while it imported printed its traceback."""
+    from multiprocessing import forkserver, resource_tracker
 
     forked_context()
-    forkserver.ensure_running()
+    resource_tracker.ensure_running()  # first: it unblocks SIGINT after its own start
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def watch_parent() -> None:

@@ -32,7 +32,7 @@ def interrupted_after(seconds: float, out, state) -> tuple[int, str, float, list
 
 def test_one_ctrl_c_ends_the_run_at_once_and_the_rerun_sends_each_message_once(tmp_path):
     out, state = tmp_path / "out", tmp_path / "state"
-    for seconds in (3, 9, 15):  # Prefect starting; the directorates being read; bulletins and messages
+    for seconds in (1.2, 3, 9, 15):  # the workers' server importing; Prefect starting; reading; bulletins
         status, stderr, took, alive = interrupted_after(seconds, out, state)
         assert status == 130, (seconds, stderr)
         assert took < 5, (seconds, took)
