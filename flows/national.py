@@ -117,7 +117,7 @@ def deliver_nationally(nation: Nation, bulletin: Path, request: RunRequest, tabl
     on the national folders (its own ledger and outbox); returns the messages left unsent."""
     level = RunRequest(request.period, national_paths(request.paths), request.channel)
     planned = plan_national_letters(nation, bulletin, request.period, table)
-    _, ledger = stages.deliver(level, planned, False)
+    _, ledger = stages.deliver(level, stages.Resources.of(level), planned, False)
     return undelivered(delivery_records(ledger, request.period), request.channel)
 
 

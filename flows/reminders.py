@@ -18,7 +18,7 @@ from flows.summary import run_name, undelivered
 from nashra.paths import RunPaths
 from nashra.reference import Reference, load_reference
 from nashra.request import RunRequest
-from tasks.delivery.ledger import REMINDER, SENT, Ledger
+from tasks.delivery.ledger import REMINDER, SENT
 from tasks.delivery.ledger_check import ledger_to_read
 from tasks.delivery.letters import Letter
 from tasks.delivery.reminders import Standing, plan_reminders, standings, to_remind
@@ -88,8 +88,9 @@ def weekly_reminders(
     if dry_run:
         summary.written = [f"reminder to {x.email} ({x.scope})" for x in not_sent_yet(letters, request)]
         return summary
-    Ledger(paths.ledger).withdraw(str(request.period), REMINDER, keep={letter.email for letter in letters})
-    tried, ledger = stages.deliver(request, letters, False, kinds=(REMINDER,))
+    resources = stages.Resources.of(request)
+    resources.ledger.withdraw(str(request.period), REMINDER, keep={letter.email for letter in letters})
+    tried, ledger = stages.deliver(request, resources, letters, False, kinds=(REMINDER,))
     now = {(e.recipient, e.edition_key) for e in tried}
     summary.written = [
         f"reminder to {e.recipient} ({e.scope}): {e.status}"

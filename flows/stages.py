@@ -47,14 +47,33 @@ from tasks.outputs.tables import write_tables
 quiet: dict[str, Any] = dict(cache_policy=NO_CACHE, persist_result=False)
 
 
+@dataclass(frozen=True)
+class Resources:
+    """What a run uses beyond its files, built once when it starts and handed to the stages: the
+    delivery settings (SMTP's password from the environment or its Secret block), the delivery
+    ledger, the history database's address."""
+
+    delivery: DeliverySettings
+    ledger: Ledger
+    history_url: str
+
+    @classmethod
+    def of(cls, request: RunRequest) -> Resources:
+        paths = request.paths
+        return cls(
+            DeliverySettings.for_channel(request.channel), Ledger(paths.ledger), history_database_url(paths.state_dir)
+        )
+
+
 @task(name="check-before-writing", **quiet)
-def preflight(request: RunRequest) -> Reference:
-    """The reference data and the ledger, checked before anything is written; leftovers of a
-    killed run removed."""
+def preflight(request: RunRequest) -> tuple[Reference, Resources]:
+    """The reference data and the ledger checked, the run's resources built, before anything is
+    written; leftovers of a killed run removed."""
     reference = load_reference(request.paths.reference_dir)
     check_ledger(request.paths.ledger, request.paths.out_dir)
+    resources = Resources.of(request)
     remove_leftovers(request.paths.period_dir(request.period), request.paths.state_dir)
-    return reference
+    return reference, resources
 
 
 @task(name="scan-drops", retries=2, retry_delay_seconds=2, **quiet)
@@ -164,16 +183,19 @@ def letters(request: RunRequest, view: RunView, bulletins: dict[str, Path], unus
 
 @task(name="deliver", task_run_name="deliver-{request.channel}", **quiet)
 def deliver(
-    request: RunRequest, planned: list[Letter], held: bool, kinds: tuple[str, ...] = BULLETIN_KINDS
+    request: RunRequest,
+    resources: Resources,
+    planned: list[Letter],
+    held: bool,
+    kinds: tuple[str, ...] = BULLETIN_KINDS,
 ) -> tuple[list, Ledger]:
     """Record the new editions in the ledger (held when nothing arrived) and, unless the channel
     is `none`, send what is unsent of these kinds."""
     progress.report("deliver", request.channel)
     if held:
         get_run_logger().warning(NOTHING_ARRIVED.format(period=request.period))
-    settings = DeliverySettings.for_channel(request.channel)
+    settings, ledger = resources.delivery, resources.ledger
     transport = transport_for(request.channel, settings, request.paths.outbox(request.period))
-    ledger = Ledger(request.paths.ledger)
     tried = deliver_round(
         request.period,
         ledger,
@@ -188,16 +210,14 @@ def deliver(
 
 
 @task(name="record-history", **quiet)
-def record_history(request: RunRequest, view: RunView) -> list[str]:
+def record_history(request: RunRequest, resources: Resources, view: RunView) -> list[str]:
     """Issue 14: the period's results in the history database (tasks/outputs/history_db.py).
     A database that cannot be written is reported, not raised: the bulletins are out already."""
     try:
         rows = period_rows(view.ranking, view.register, view.findings)
         edition = {"fingerprint": view.fingerprint, "code_version": view.code_version}
         academy = view.reference.programme["academy_fr"]
-        record(
-            history_database_url(request.paths.state_dir), str(request.period), rows, academy=academy, edition=edition
-        )
+        record(resources.history_url, str(request.period), rows, academy=academy, edition=edition)
         return []
     except Exception as error:  # unreachable server, refused login, schema of another version
         return [f"history database: {type(error).__name__}: {str(error).splitlines()[0]}"]

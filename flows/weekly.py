@@ -47,7 +47,7 @@ def weekly_bulletins(
     """
     paths = RunPaths.with_defaults(raw_dir, reference_dir, out_dir, state_dir)
     request = RunRequest.parse(period, paths, deliver, flow_run.scheduled_start_time)
-    reference = stages.preflight(request)
+    reference, resources = stages.preflight(request)
     folders = stages.scan(request, reference)
     week = reading.read_week(request, reference, folders)
     current, ranking = stages.evaluate(request, reference, week.directorates, week.earlier)
@@ -57,8 +57,8 @@ def weekly_bulletins(
     unused = unused_lines(folders[0].ignored, view.data_status, str(request.period))
     planned = stages.letters(request, view, bulletins, unused)
     held = not folders[0].drops  # not one file arrived for the period (SPEC §8)
-    sent = stages.deliver(request, planned, held)
-    errors = week.errors + failed + stages.record_history(request, view)
+    sent = stages.deliver(request, resources, planned, held)
+    errors = week.errors + failed + stages.record_history(request, resources, view)
     records = stages.write_manifest(
         request, view, folders[0], written=written, bulletins=bulletins, ledger=sent[1], errors=errors
     )
