@@ -190,9 +190,11 @@ def _xlsx_sheet(data: bytes, source: str, limits: InputLimits) -> SheetRead:
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = read_sheet(workbook, find_header, limits.max_rows + HEADER_SEARCH_ROWS)
+        sheet = read_sheet(
+            workbook, find_header, search_rows=HEADER_SEARCH_ROWS, max_height=limits.max_rows + HEADER_SEARCH_ROWS
+        )
         if sheet is None:
-            raise UnreadableFile(*no_sheet_with_header(workbook, ", ".join(COLUMNS[source])))
+            raise UnreadableFile(*no_sheet_with_header(workbook, ", ".join(COLUMNS[source]), HEADER_SEARCH_ROWS))
     except UnreadableFile:
         raise
     except OverflowError:
