@@ -23,9 +23,9 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # a Subject or To header): in no reference cell. The marks U+200E/U+200F/U+061C stay allowed.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 NAME_LIMIT = 200
-CODE = re.compile(r"[A-Z][A-Z0-9]{1,15}")
 """The most characters of a name or title: what the history database's columns hold and what
 fits a message header (RFC 5322's 998 per line); `tasks/outputs/history_db.py` uses it."""
+CODE = re.compile(r"[A-Z][A-Z0-9]{1,15}")  # a directorate code: folders, files, a 16-character column
 NAME_COLUMNS = ("name", "name_ar", "name_fr", "title_ar", "title_fr")
 
 
