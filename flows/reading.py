@@ -23,36 +23,36 @@ from nashra import progress
 from nashra.periods import Period
 from nashra.reference import Reference
 from nashra.request import RunRequest
-from schemas.contracts import RuleContext
 from tasks.evaluation.history import earlier_periods, earlier_table, is_cached
 from tasks.intake.discover import PeriodFolder, folders_up_to
-from tasks.intake.ingest import DirectorateData, crashed_directorate, load_directorate
-from tasks.intake.validate import rule_context
+from tasks.intake.ingest import DirectorateData, WeekFiles, crashed_directorate
 
 
-@task(name="ingest-directorate", task_run_name="ingest-{code}-{period}", **quiet)
-def ingest_directorate(code: str, period: Period, folders: list[PeriodFolder], ctx: RuleContext) -> DirectorateData:
-    """SPEC §2: one directorate's drops for `period` read and checked, in a worker."""
-    return load_directorate(code, folders, ctx)
+@task(name="ingest-directorate", task_run_name="ingest-{code}-{week.period}", **quiet)
+def ingest_directorate(code: str, week: WeekFiles) -> DirectorateData:
+    """SPEC §2: one directorate's drops for the week read and checked, in a worker."""
+    return week.read(code)
 
 
 @dataclass(frozen=True)
 class Reads:
     """A period's directorates being read in the workers, one task each."""
 
-    period: Period
-    folders: list[PeriodFolder]
-    ctx: RuleContext
+    week: WeekFiles
     futures: dict[str, PrefectFuture]
+
+    @property
+    def period(self) -> Period:
+        return self.week.period
 
     @classmethod
     def start(cls, period: Period, reference: Reference, folders: list[PeriodFolder]) -> Reads:
-        reads = cls(period, *_as_of(period, reference, folders), {})
+        reads = cls(WeekFiles.of(reference, period, folders), {})
         reads.futures.update({code: reads.again(code) for code in reference.codes})
         return reads
 
     def again(self, code: str) -> PrefectFuture:
-        return ingest_directorate.submit(code, self.period, self.folders, self.ctx)
+        return ingest_directorate.submit(code, self.week)
 
     def outcomes(self) -> dict[str, Any]:
         """Each directorate's data, or the exception its reading raised."""
@@ -83,11 +83,6 @@ def read_week(request: RunRequest, reference: Reference, folders: list[PeriodFol
 
 def _has_files(period: Period, folders: list[PeriodFolder]) -> bool:
     return any(folder.drops for folder in folders_up_to(folders, period))
-
-
-def _as_of(period: Period, reference: Reference, folders: list[PeriodFolder]) -> tuple[list[PeriodFolder], RuleContext]:
-    """What a reading of `period` is given: the folders up to it and its rule context."""
-    return folders_up_to(folders, period), rule_context(reference, period)
 
 
 def start_reads(
@@ -171,7 +166,7 @@ def evaluate_read_period(
     directorates = _all_read(reads)
     reads.futures.clear()
 
-    def read(codes, own, ctx) -> dict[str, DirectorateData]:
+    def read(week: WeekFiles, codes: list[str]) -> dict[str, DirectorateData]:
         return directorates
 
     return earlier_table(period, reference, folders, request.paths, load=read)

@@ -24,8 +24,7 @@ from tasks.delivery.letters import Letter
 from tasks.delivery.reminders import Standing, plan_reminders, standings, to_remind
 from tasks.delivery.rounds import delivery_records
 from tasks.intake.discover import scan_folders
-from tasks.intake.ingest import load_directorates
-from tasks.intake.validate import rule_context
+from tasks.intake.ingest import WeekFiles
 
 Channel = Literal["auto", "outbox", "smtp", "none"]
 
@@ -44,7 +43,7 @@ def read_week(request: RunRequest, reference: Reference) -> list[Standing]:
     """Every directorate's files of the period read and checked as the weekly run will (here,
     in this process: a few small files), each source's standing."""
     folders = scan_folders(request.paths.raw_dir, request.period, reference.codes, reference.directorate_names)
-    directorates = load_directorates(reference.codes, folders, rule_context(reference, request.period))
+    directorates = WeekFiles.of(reference, request.period, folders).read_all(reference.codes)
     return standings(directorates, folders[0])
 
 

@@ -24,8 +24,7 @@ from tasks.evaluation.expectations import Validator, validate_facts
 from tasks.evaluation.period import assemble_period, evaluate_period
 from tasks.files import sha256_file, write_atomic
 from tasks.intake.discover import PeriodFolder, folders_up_to
-from tasks.intake.ingest import Loader, load_directorates
-from tasks.intake.validate import rule_context
+from tasks.intake.ingest import Loader, WeekFiles
 
 TREND_WEEKS = 8
 
@@ -131,7 +130,7 @@ def earlier_table(
     paths: RunPaths,
     *,
     store: bool = True,
-    load: Loader = load_directorates,
+    load: Loader = WeekFiles.read_all,
     validate: Validator = validate_facts,
 ) -> pd.DataFrame:
     """The table of an earlier `period` as its own drops give it: from the cache when unchanged,
@@ -154,6 +153,5 @@ def evaluate_with_history(
         q: earlier_table(q, reference, folders, paths, store=store)
         for q in earlier_periods(period, reference.start_date)
     }
-    ctx = rule_context(reference, period)
-    directorates = load_directorates(reference.codes, folders_up_to(folders, period), ctx)
+    directorates = WeekFiles.of(reference, period, folders).read_all(reference.codes)
     return assemble_period(directorates, reference, period, history=history), history

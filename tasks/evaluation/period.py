@@ -20,9 +20,8 @@ from tasks.evaluation.cross_checks import Finding
 from tasks.evaluation.expectations import Validator, validate_facts
 from tasks.evaluation.figures import FIGURES, directorate_figures, with_pass_flag
 from tasks.evaluation.ranking import rank
-from tasks.intake.discover import PeriodFolder, folders_up_to
-from tasks.intake.ingest import MISSING, DirectorateData, Loader, load_directorates
-from tasks.intake.validate import rule_context
+from tasks.intake.discover import PeriodFolder
+from tasks.intake.ingest import MISSING, DirectorateData, Loader, WeekFiles
 
 
 @dataclass
@@ -118,11 +117,10 @@ def evaluate_period(
     period: Period,
     folders: list[PeriodFolder],
     *,
-    load: Loader = load_directorates,
+    load: Loader = WeekFiles.read_all,
     validate: Validator = validate_facts,
 ) -> PeriodResult:
     """A period as its own drops give it, its directorates read by `load` and judged by
     `validate` (by default here, one after the other; the flow passes its worker processes')."""
-    own = folders_up_to(folders, period)
-    directorates = load(reference.codes, own, rule_context(reference, period))
+    directorates = load(WeekFiles.of(reference, period, folders), reference.codes)
     return assemble_period(directorates, reference, period, validate=validate)

@@ -13,12 +13,13 @@ from typing import Any
 import pandas as pd
 
 from nashra.periods import Period
+from nashra.reference import Reference
 from schemas.contracts import RuleContext
 from schemas.headers import SOURCES
 from tasks.files import sha256_file
-from tasks.intake.discover import Drop, PeriodFolder
+from tasks.intake.discover import Drop, PeriodFolder, folders_up_to
 from tasks.intake.read import UnreadableFile, read_table
-from tasks.intake.validate import ValidatedTable, validate_table
+from tasks.intake.validate import ValidatedTable, rule_context, validate_table
 
 RECEIVED, CARRIED, MISSING = "received", "carried", "missing"
 
@@ -186,12 +187,30 @@ def load_directorate(code: str, folders: list[PeriodFolder], ctx: RuleContext) -
     )
 
 
-Loader = Callable[[list[str], list[PeriodFolder], RuleContext], dict[str, "DirectorateData"]]
+@dataclass(frozen=True)
+class WeekFiles:
+    """A period's files as every reading of it sees them — the weekly run's workers, an earlier
+    period's table, backfill's dry run, the reminders: the drop folders up to the period (a file not
+    sent this week is carried from the newest one accepted) and the period's rule context."""
+
+    period: Period
+    folders: list[PeriodFolder]
+    ctx: RuleContext
+
+    @classmethod
+    def of(cls, reference: Reference, period: Period, folders: list[PeriodFolder]) -> WeekFiles:
+        return cls(period, folders_up_to(folders, period), rule_context(reference, period))
+
+    def read(self, code: str) -> DirectorateData:
+        """One directorate read and checked (SPEC §2)."""
+        return load_directorate(code, self.folders, self.ctx)
+
+    def read_all(self, codes: list[str]) -> dict[str, DirectorateData]:
+        """Every directorate, one after the other, in this process (the weekly run reads each in a worker)."""
+        return {code: self.read(code) for code in codes}
 
 
-def load_directorates(codes: list[str], folders: list[PeriodFolder], ctx: RuleContext) -> dict[str, DirectorateData]:
-    """Every directorate of the period of `folders[0]`, one after the other."""
-    return {code: load_directorate(code, folders, ctx) for code in codes}
+Loader = Callable[[WeekFiles, list[str]], dict[str, DirectorateData]]
 
 
 def crashed_directorate(code: str, period: Period, error: BaseException) -> DirectorateData:
