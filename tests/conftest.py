@@ -13,6 +13,7 @@ from nashra.paths import REFERENCE_DIR
 from nashra.periods import Period
 from nashra.reference import load_reference
 from schemas.contracts import RuleContext
+from tests.command import environment
 
 PERIOD = Period.parse("2026-W47")  # Monday 16/11/2026 to Sunday 22/11/2026
 
@@ -65,3 +66,24 @@ def pdfs(tmp_path_factory):
 
 EXAM_HEADER = ["candidate_id", "candidate_name", "exam_code", "exam_date", "score", "passed", "voucher_code"]
 LEDGER_HEADER = ["voucher_code", "allocated_on", "expires_on", "status", "consumed_on", "candidate_id"]
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """One Prefect server for the whole session (issue 25): the flows run in this process and the
+    commands started from it (PREFECT_API_URL in the environment) report to it. A test that needs
+    a server of its own — one it kills, Prefect's temporary one — starts or unsets it itself."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        url = str(PREFECT_API_URL.value())
+        with environment({"PREFECT_API_URL": url}):
+            yield url
+
+
+@pytest.fixture(autouse=True)
+def _e2e_on_the_session_server(request):
+    """Every e2e test runs with the session's Prefect server."""
+    if request.node.get_closest_marker("e2e"):
+        request.getfixturevalue("prefect_api")

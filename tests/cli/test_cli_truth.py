@@ -175,6 +175,7 @@ def test_a_week_where_nothing_arrived_is_built_but_held(tmp_path):
     import shutil
 
     from nashra.paths import RAW_DIR
+    from tests.command import nashra
 
     raw = tmp_path / "raw"
     for period in ("2026-W45", "2026-W46"):

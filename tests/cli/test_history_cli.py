@@ -11,7 +11,7 @@ import socket
 import pytest
 
 from nashra.paths import RAW_DIR
-from tests.cli.test_cli_truth import nashra
+from tests.command import nashra
 
 pytestmark = pytest.mark.e2e
 PERIOD = "2026-W47"
@@ -23,7 +23,7 @@ def state(tmp_path_factory):
     root = tmp_path_factory.mktemp("history")
     options = ["--raw-dir", str(RAW_DIR), "--out-dir", str(root / "reports"), "--state-dir", str(root / "state")]
     embedded = {"NASHRA_DATABASE_URL": ""}
-    done = nashra("backfill", "--from", "2026-W46", "--to", PERIOD, *options, env=embedded, timeout=600)
+    done = nashra("backfill", "--from", "2026-W46", "--to", PERIOD, *options, env=embedded)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     done = nashra("run", "--period", PERIOD, "--deliver", "none", *options, env=embedded)
     assert done.returncode == 0, done.stderr[-2000:]

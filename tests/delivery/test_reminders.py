@@ -23,14 +23,6 @@ BOU, TAO = "dp.boulemane@aref-fm.example", "dp.taounate@aref-fm.example"
 REGIONAL = {"crsi@aref-fm.example", "directeur@aref-fm.example"}
 
 
-@pytest.fixture(scope="module")
-def harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=90):
-        yield
-
-
 @pytest.fixture
 def server(monkeypatch):
     smtp = SmtpServer().start()
@@ -71,7 +63,7 @@ def body_to(server: SmtpServer, address: str) -> str:
     return message.get_body(("plain",)).get_content()
 
 
-def test_who_has_not_sent_is_reminded_once_with_what_is_missing_or_refused(harness, server, week):
+def test_who_has_not_sent_is_reminded_once_with_what_is_missing_or_refused(server, week):
     state, summary = remind(week)
     assert state.is_completed(), state.message
     assert summary.waiting == {"BOU": ["voucher_ledger missing"], "TAO": ["exam_results rejected"]}
@@ -89,7 +81,7 @@ def test_who_has_not_sent_is_reminded_once_with_what_is_missing_or_refused(harne
     assert state.is_completed() and summary.written == [] and len(server.inbox.messages) == 4
 
 
-def test_files_that_arrive_end_the_reminders_and_a_refused_one_is_not_sent_late(harness, server, week):
+def test_files_that_arrive_end_the_reminders_and_a_refused_one_is_not_sent_late(server, week):
     server.inbox.refuse = {TAO}  # the server refuses TAO's address this time
     state, _ = remind(week)
     assert state.is_failed() and "dp.taounate" in state.message  # an unsent reminder is the run's failure
@@ -106,7 +98,7 @@ def test_files_that_arrive_end_the_reminders_and_a_refused_one_is_not_sent_late(
     assert statuses[TAO] == SUPERSEDED and REFUSED not in statuses.values()
 
 
-def test_the_dry_run_lists_who_would_be_written_to_and_writes_nothing(harness, server, week):
+def test_the_dry_run_lists_who_would_be_written_to_and_writes_nothing(server, week):
     before = tree_digest(week)
     state, summary = remind(week, dry_run=True)
     assert state.is_completed() and summary.dry_run
@@ -148,7 +140,7 @@ def test_a_reminder_time_is_read_and_a_typo_in_it_refused(tmp_path):
     [("2026-W48", "Dernier fichier accepté : semaine 2026-W47"), ("2026-W41", "Dernier fichier accepté : aucun.")],
     ids=["a week where nothing arrived", "the first week of the programme"],
 )
-def test_an_empty_week_reminds_everyone_with_their_last_accepted_file(harness, week, period, last):
+def test_an_empty_week_reminds_everyone_with_their_last_accepted_file(week, period, last):
     from email import message_from_bytes, policy
 
     from flows.reminders import weekly_reminders

@@ -23,15 +23,7 @@ BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @pytest.fixture(scope="module")
-def harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=90):
-        yield
-
-
-@pytest.fixture(scope="module")
-def run(harness, tmp_path_factory):
+def run(prefect_api, tmp_path_factory):
     from flows.weekly import weekly_bulletins
 
     out = tmp_path_factory.mktemp("reports")
@@ -257,7 +249,7 @@ def test_bulletin_pages_look_like_the_committed_previews(run):
             assert changed < 0.01, f"{pdf.name} page {number}: {changed:.2%} of pixels differ (`make previews`)"
 
 
-def test_smtp_down_leaves_deliveries_pending_and_the_run_failed_then_deliver_sends_them(harness, tmp_path, monkeypatch):
+def test_smtp_down_leaves_deliveries_pending_and_the_run_failed_then_deliver_sends_them(tmp_path, monkeypatch):
     import os
     import subprocess
     import sys
@@ -351,7 +343,7 @@ def test_backfill_dry_run_describes_two_periods_without_writing(tmp_path):
     assert tree_digest(tmp_path) == before  # nothing written: no ledger, no cached period, no report
 
 
-def test_the_flow_refuses_a_wrong_channel_or_a_future_period_before_writing(harness, tmp_path):
+def test_the_flow_refuses_a_wrong_channel_or_a_future_period_before_writing(tmp_path):
     """A deployment run has no CLI: the flow checks its own parameters first (issue 10 §2)."""
     from flows.weekly import weekly_bulletins
 
@@ -400,7 +392,7 @@ def test_runs_and_tasks_are_named_after_their_period_and_directorate(run):
     assert not before_any_file  # weeks before the first file: no task
 
 
-def test_an_earlier_week_read_in_the_workers_is_let_go_once_evaluated(harness, tmp_path, monkeypatch):
+def test_an_earlier_week_read_in_the_workers_is_let_go_once_evaluated(tmp_path, monkeypatch):
     """A first run reads the earlier weeks as well; once one is evaluated, none of its
     directorates stay held while the run's own are collected (Prefect keeps the last task's
     arguments until its next task: that held the last earlier week's rows meanwhile).
@@ -427,7 +419,7 @@ def test_an_earlier_week_read_in_the_workers_is_let_go_once_evaluated(harness, t
     assert held == [[]]
 
 
-def test_a_misnamed_folder_and_a_second_download_are_said_everywhere_the_operator_looks(harness, tmp_path):
+def test_a_misnamed_folder_and_a_second_download_are_said_everywhere_the_operator_looks(tmp_path):
     """Issue 24, item 3: `FEZ/` for FES and `exam_results (1).csv` beside MEK's file are named on
     the terminal's summary, in the run's artifact and in the regional recipients' message, and
     FES, carried from last week meanwhile, is called out as probably misnamed. `FES ` (with a

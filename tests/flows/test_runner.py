@@ -15,15 +15,8 @@ from flows.forked_pool import StageRunner
 from flows.runner import WorkerDied, gather
 from nashra.settings import worker_count
 
+pytestmark = pytest.mark.usefixtures("prefect_api")  # the session's server
 quiet = dict(cache_policy=NO_CACHE, persist_result=False)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=90):
-        yield
 
 
 @task(**quiet)

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
-from nashra.paths import PROJECT_ROOT, RunPaths
+from nashra.paths import RunPaths
+from tests.command import nashra
 
 PERIOD = "2026-W47"
 
 
-def run_academy(paths: RunPaths, env: dict[str, str] | None = None) -> None:
-    """`nashra run --deliver none` on `paths`, with a temporary Prefect server of its own."""
-    command = [sys.executable, "-m", "nashra.cli", "run", "--period", PERIOD, "--deliver", "none"]
-    for option, folder in (
-        ("--raw-dir", paths.raw_dir),
-        ("--reference-dir", paths.reference_dir),
-        ("--out-dir", paths.out_dir),
-        ("--state-dir", paths.state_dir),
-    ):
-        command += [option, str(folder)]
-    alone = {k: v for k, v in (env or os.environ).items() if k != "PREFECT_API_URL"}
-    done = subprocess.run(command, env=alone, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+def run_academy(paths: RunPaths) -> None:
+    """`nashra run --deliver none` on `paths`, in this process, on the session's Prefect server."""
+    folders = ("--raw-dir", paths.raw_dir, "--reference-dir", paths.reference_dir)
+    folders += ("--out-dir", paths.out_dir, "--state-dir", paths.state_dir)
+    done = nashra("run", "--period", PERIOD, "--deliver", "none", *folders)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -93,7 +93,7 @@ def test_a_national_run_on_two_workers_equals_the_academies_run_directly(pool, d
         alone = RunPaths(
             paths.raw_dir, paths.reference_dir, tmp_path / "direct" / code, tmp_path / "direct-state" / code
         )
-        run_academy(alone, pool.env)
+        run_academy(alone)
         assert digest_outputs(paths.period_dir(PERIOD)) == digest_outputs(alone.period_dir(PERIOD)) != {}
         own = read_rankings(paths.rankings(PERIOD))
         assert {c: int(academies.loc[code, c]) for c in COUNTS} == {c: int(own[c].sum()) for c in COUNTS}
