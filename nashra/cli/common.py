@@ -66,7 +66,8 @@ def internal_error(error: BaseException, log_dir: Path) -> int:
 def machine_fault(error: BaseException, folders: dict[str, Path] | None = None) -> str | None:
     """One line for a fault of the machine rather than of the run (SPEC §8): a full disk,
     naming what was being written, or else which of the command's `folders` (name -> path) sits
-    on the fullest disk; None for anything else."""
+    on the fullest disk; a Prefect server lost before the health watch saw it (as a flow run
+    starts); None for anything else."""
     seen: set[int] = set()
     todo: list[BaseException | None] = [error]
     while todo:
@@ -83,8 +84,13 @@ def machine_fault(error: BaseException, folders: dict[str, Path] | None = None) 
                 f"no space left on the disk of {state} (writing the delivery ledger or the history database): "
                 "free some space, then run the same command again"
             )
+        if isinstance(current, RuntimeError) and str(current).startswith(UNREACHABLE):
+            return server_lost(str(current).removeprefix(UNREACHABLE).rstrip("/ ."))
         todo += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
     return None
+
+
+UNREACHABLE = "Failed to reach API at "  # Prefect's client, when its server refuses as a flow run starts
 
 
 def _fullest(folders: dict[str, Path] | None) -> str:
@@ -186,11 +192,13 @@ def watch_server(url: str) -> threading.Event:
     naming the server, with EXIT_MACHINE (nashra.cli.guard.watch_server)."""
     from nashra.cli.guard import watch_server as watch
 
-    return watch(
-        url,
-        f"nashra: stopped: the Prefect server at {url} stopped answering in the middle of the run: start it again "
-        "(`prefect server start`), then run the same command again (nothing half-written is kept)",
-        EXIT_MACHINE,
+    return watch(url, f"nashra: stopped: {server_lost(url)}", EXIT_MACHINE)
+
+
+def server_lost(url: str) -> str:
+    return (
+        f"the Prefect server at {url} stopped answering in the middle of the run: start it again "
+        "(`prefect server start`), then run the same command again (nothing half-written is kept)"
     )
 
 

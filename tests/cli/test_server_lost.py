@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from nashra.cli.common import EXIT_MACHINE
+from nashra.cli.common import EXIT_MACHINE, machine_fault
 from tests.processes import ended_after, started
 
 pytestmark = pytest.mark.e2e
@@ -60,3 +60,17 @@ def test_a_server_killed_mid_run_ends_it_in_one_line_with_status_4(tmp_path):
     ]
     assert left == []
     assert not (tmp_path / "out" / "2026-W47" / "manifest.json").exists()
+
+
+def test_a_server_lost_as_the_flow_run_starts_is_the_same_fault_not_a_defect():
+    """Killed after the command's check and before the health watch saw it (CI, two tests at
+    once: the run was still starting 5 s in), Prefect's client raised as the flow run began:
+    exit 3 and a log, where it is the machine's fault (exit 4, the same line)."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    url = f"http://127.0.0.1:{free_port()}/api"  # nobody listens there
+    with temporary_settings({PREFECT_API_URL: url}), pytest.raises(RuntimeError) as raised:
+        get_client(sync_client=True).raise_for_api_version_mismatch()
+    line = machine_fault(raised.value)
+    assert line is not None and line.startswith(f"the Prefect server at {url} stopped answering")
