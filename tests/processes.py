@@ -13,6 +13,12 @@ from pathlib import Path
 from nashra.cli.guard import descendants
 
 
+def with_temporary_server() -> dict[str, str]:
+    """The environment without PREFECT_API_URL: the command starts Prefect's temporary server
+    itself, as on a machine with no server configured (not the tests' session server)."""
+    return {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
+
+
 def started(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
     """`command` in a process group of its own (as a shell's foreground job), output captured."""
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from tests.processes import ended_after, started
+from tests.processes import ended_after, started, with_temporary_server
 
 pytestmark = pytest.mark.e2e
 
@@ -24,13 +24,8 @@ def command(out, state) -> list[str]:
             "--out-dir", str(out), "--state-dir", str(state)]  # fmt: skip
 
 
-def alone() -> dict[str, str]:
-    """With Prefect's temporary server, started by the command and stopped by the same Ctrl-C."""
-    return {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
-
-
 def interrupted_after(seconds: float, out, state) -> tuple[int, str, float, list[int]]:
-    run = started(command(out, state), env=alone())
+    run = started(command(out, state), env=with_temporary_server())
     stderr, took, left = ended_after(run, seconds, lambda: os.killpg(run.pid, signal.SIGINT), timeout=30)
     return run.returncode, stderr, took, left
 
@@ -46,7 +41,7 @@ def test_one_ctrl_c_ends_the_run_at_once_and_the_rerun_sends_each_message_once(t
             "nashra: interrupted: nothing half-written is kept; run the same command again"
         ], seconds
         assert alive == [], (seconds, alive)
-    again = subprocess.run(command(out, state), capture_output=True, text=True, timeout=300, env=alone())
+    again = subprocess.run(command(out, state), capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     with sqlite3.connect(state / "deliveries.sqlite") as db:
         rows = db.execute("SELECT status, attempts FROM deliveries WHERE period = '2026-W47'").fetchall()

@@ -14,6 +14,7 @@ import pytest
 
 from nashra.cli.guard import descendants
 from tasks.files import remove_leftovers
+from tests.processes import with_temporary_server
 
 
 def dead_pid() -> int:
@@ -56,7 +57,7 @@ def test_no_process_of_a_killed_run_outlives_it(tmp_path):
         "--state-dir",
         str(tmp_path / "state"),
     ]
-    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=with_temporary_server())
     started, seen = time.monotonic(), {}
     try:
 
