@@ -32,8 +32,10 @@ demo: install
 national-demo: install
 	$(BIN)/python -m devtools.national_demo
 
+# The suite on two processes, a file to each in turn, the longest files first (tests/conftest.py);
+# one Prefect server per process (docs/decisions.md, "Tests in minutes").
 test: install lint postgresql
-	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 # The guards of the layout: ruff (lint and format), the import contracts of pyproject.toml
 # (cli -> flows -> the stages in order -> schemas and the core), mypy (check_untyped_defs) on nashra/, schemas/, tasks/ and flows/; devtools imported by none of them.

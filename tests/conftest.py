@@ -87,3 +87,23 @@ def _e2e_on_the_session_server(request):
     """Every e2e test runs with the session's Prefect server."""
     if request.node.get_closest_marker("e2e"):
         request.getfixturevalue("prefect_api")
+
+
+# The longest test files, longest first: `make test` runs the files on two processes
+# (`pytest -n 2 --dist loadfile`), each taking the next file when it is done, so that the two
+# end together rather than one waiting on the work pool's tests at the end.
+LONGEST_FIRST = (
+    "national/test_work_pool.py",
+    "cli/test_interrupt.py",
+    "flows/test_flow_e2e.py",
+    "cli/test_history_cli.py",
+    "delivery/test_full_disk.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.path.as_posix()
+        return next((n for n, name in enumerate(LONGEST_FIRST) if path.endswith(name)), len(LONGEST_FIRST))
+
+    items.sort(key=rank)  # stable: the other files keep their order

@@ -1,8 +1,9 @@
 """The outputs of `make demo` as sha256, to hold a restructuring to byte-identical outputs.
 
 `python -m tests.golden` runs `nashra run --period 2026-W47 --deliver outbox` on the committed
-sample into a temporary folder and writes `tests/data/golden-2026-W47.sha256`; the test
-`tests/flows/test_golden.py` runs it again and compares. What changes from run to run by nature is
+sample into a temporary folder and writes `tests/data/golden-2026-W47.sha256`;
+`tests/flows/test_flow_e2e.py` runs the same command (in its process) and compares, and
+`tests/flows/test_dask.py` a run on a Dask cluster. What changes from run to run by nature is
 left out: the manifest's times and code version, the headers of the messages (their Date).
 The code version printed on the bulletins is held still by running outside git (GIT_DIR).
 """

@@ -5,6 +5,7 @@ logs and no process left (it took 10 min 40 s and 182 KB of logs before)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -27,6 +28,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def flow_running(url: str, seconds: float = 120) -> None:
+    """Wait until the server has a flow run Running."""
+    query = json.dumps({"flow_runs": {"state": {"type": {"any_": ["RUNNING"]}}}}).encode()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        asked = urllib.request.Request(
+            f"{url}/flow_runs/filter", data=query, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(asked, timeout=5) as answer:
+            if json.loads(answer.read()):
+                return
+        time.sleep(0.2)
+    raise TimeoutError("the run never started its flow")
+
+
 def test_a_server_killed_mid_run_ends_it_in_one_line_with_status_4(tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
@@ -47,7 +63,8 @@ def test_a_server_killed_mid_run_ends_it_in_one_line_with_status_4(tmp_path):
         command = [sys.executable, "-m", "nashra.cli", "run", "--period", "2026-W47", "--deliver", "outbox",
                    "--out-dir", str(tmp_path / "out"), "--state-dir", str(tmp_path / "state")]  # fmt: skip
         run = started(command, {**env, "PREFECT_API_URL": url})
-        stderr, took, left = ended_after(run, 5, lambda: os.killpg(server.pid, signal.SIGKILL))
+        flow_running(url)  # in the middle of the run, however long the command took to start
+        stderr, took, left = ended_after(run, 0, lambda: os.killpg(server.pid, signal.SIGKILL))
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()

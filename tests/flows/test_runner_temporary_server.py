@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -32,13 +33,21 @@ if __name__ == "__main__":
 """
 
 
-def _servers() -> int:
-    found = subprocess.run(["pgrep", "-f", "uvicorn --app-dir"], capture_output=True, text=True)
-    return len(found.stdout.split())
+def _servers_of(home: Path) -> list[int]:
+    """The Prefect servers started with PREFECT_HOME `home` (other tests' servers may run meanwhile)."""
+    found = subprocess.run(["pgrep", "-f", "uvicorn --app-dir"], capture_output=True, text=True).stdout.split()
+    mark = f"PREFECT_HOME={home}".encode()
+    return [int(pid) for pid in found if mark in _environ(int(pid)).split(b"\0")]
+
+
+def _environ(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return b""
 
 
 def test_workers_report_to_the_run_s_temporary_server_and_none_is_left(tmp_path):
-    before = _servers()
     script = tmp_path / "probe.py"
     script.write_text(SCRIPT)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path)}
@@ -48,4 +57,4 @@ def test_workers_report_to_the_run_s_temporary_server_and_none_is_left(tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["workers"] == [seen["run"]] * 3
-    assert _servers() == before
+    assert _servers_of(tmp_path) == []  # the run's temporary server stopped with it
