@@ -55,3 +55,12 @@ def test_a_rejected_file_in_the_regional_quality_table_reads_whole_in_each_langu
     lines = text[REGION].splitlines()
     assert any("fichier rejeté 2026-W47" in line and not ARABIC.search(line) for line in lines)
     assert any("ملف مرفوض" in line and "2026-W47" in line and "fichier" not in line for line in lines)
+
+
+def test_a_carried_directorate_s_status_reads_in_each_language_on_its_own_line(text):
+    """Issue 26, item 5: the regional ranking's data-status cell of TAO and BOU (carried from
+    2026-W46) read `2026-W46 reportées مرحلة` on one line; each language has its line now."""
+    lines = text[REGION].splitlines()
+    assert sum("reportées 2026-W46" in line for line in lines) >= 2  # TAO and BOU
+    assert any("مرحلة" in line and "2026-W46" in line and "reportées" not in line for line in lines)
+    assert not any("2026-W46 reportées" in line for line in lines)
