@@ -94,6 +94,8 @@ ACTIONS = {
 }
 
 PROVISIONAL = ("بيانات مؤقتة", "données provisoires")
+# In place of this week's 0 when the file it is counted from was carried from an earlier week.
+NOT_RECEIVED_THIS_WEEK = ("لم يتوصل به هذا الأسبوع", "non reçu cette semaine")
 
 COLUMNS = {
     "candidate_id": ("رقم التأجير", "PPR"),

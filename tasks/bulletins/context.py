@@ -114,7 +114,7 @@ def trend(view: RunView, code: str | None = None, height: float = 48.0) -> list[
         else:
             row = table.loc[code]
             figures = None if row["data_status"] == MISSING else _row(row)
-        points.append({"period": str(period), "week": period.week, "figures": figures})
+        points.append({"period": str(period), "week": period.week, "figures": figures, "not_received": False})
     peak = max((p["figures"]["exams_taken_week"] for p in points if p["figures"]), default=0) or 1
     for point in points:
         value = point["figures"]["exams_taken_week"] if point["figures"] else None
@@ -197,11 +197,36 @@ def _expiring(view: RunView, code: str) -> list[dict]:
     ]
 
 
+# This week's figures and the file each is counted from.
+WEEK_FIGURES = {
+    "exams_taken_week": EXAM_RESULTS,
+    "exams_passed_week": EXAM_RESULTS,
+    "vouchers_consumed_week": VOUCHER_LEDGER,
+}
+
+
+def not_received_this_week(view: RunView, code: str) -> set[str]:
+    """This week's figures of `code` whose file was carried from an earlier week: it has none of
+    this week's rows, so their 0 means « not received », not "nothing happened" (issue 26)."""
+    sources = view.current.directorates[code].sources
+    carried = {name for name, data in sources.items() if data.used_period not in (None, view.current.period)}
+    return {figure for figure, source in WEEK_FIGURES.items() if source in carried}
+
+
+def _own_trend(view: RunView, code: str, not_received: set[str]) -> list[dict]:
+    """The directorate's weekly bars; this week's is « not received » when its exam file was carried."""
+    points = trend(view, code)
+    if "exams_taken_week" in not_received:
+        points[-1] |= {"bar": None, "not_received": True}
+    return points
+
+
 def directorate_context(view: RunView, code: str) -> dict:
     row = _row(view.ranking.set_index("directorate_code").loc[code])
     ranked = view.ranking["rank"].notna().sum()
     expiring = _expiring(view, code)
     sources = view.current.directorates[code].sources
+    not_received = not_received_this_week(view, code)
     expected = comparison.expected_progress(
         view.current.period.as_of, view.reference.start_date, view.reference.phase_deadline
     )
@@ -217,7 +242,8 @@ def directorate_context(view: RunView, code: str) -> dict:
         "missing": row["data_status"] == MISSING,
         "region": view.region,
         "ranked_count": int(ranked),
-        "trend": trend(view, code),
+        "trend": _own_trend(view, code, not_received),
+        "not_received": not_received,
         "region_trend": view.region_trend,
         "expiring": expiring[:EXPIRING_LISTED],
         "expiring_more": max(0, len(expiring) - EXPIRING_LISTED),

@@ -64,3 +64,14 @@ def test_a_carried_directorate_s_status_reads_in_each_language_on_its_own_line(t
     assert sum("reportées 2026-W46" in line for line in lines) >= 2  # TAO and BOU
     assert any("مرحلة" in line and "2026-W46" in line and "reportées" not in line for line in lines)
     assert not any("2026-W46 reportées" in line for line in lines)
+
+
+def test_this_week_s_figures_of_a_carried_file_say_not_received_instead_of_0(text):
+    """Issue 26, item 5: TAO's exam file is carried from 2026-W46 (this week's was refused), BOU's
+    voucher ledger too (none sent): their figures of this week read « non reçu cette semaine »,
+    not a 0 that says nothing happened — in the table and, for exams, under this week's bar."""
+    said = "non reçu cette semaine", "لم يتوصل به"  # pdftotext spells the lam-alef of الأسبوع apart
+    flat = {scope: " ".join(page.split()) for scope, page in text.items()}  # a narrow cell wraps
+    assert [flat["TAO"].count(words) for words in said] == [3, 3]  # exams taken, passed; this week's bar
+    assert [flat["BOU"].count(words) for words in said] == [1, 1]  # vouchers consumed this week
+    assert not any(words in flat[REGION] for words in said)
