@@ -1,0 +1,105 @@
+"""What moves a directorate up one rank (issue 26, item 3): the smallest single change — more
+vouchers consumed, or more candidates certified — after which SPEC §4's ranking rule itself
+(`ranking.rank`: score, then consumption rate, then code) ranks it higher than now; for the
+first-ranked directorate, the margin it holds over the second.
+
+A certified candidate is counted as one more exam taken and passed and one more candidate
+certified (the figures a certification moves); a consumed voucher moves the vouchers consumed
+alone, and no more can be consumed than were allocated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tasks.evaluation.figures import certification_rate, consumption_rate, score, target_progress
+from tasks.evaluation.ranking import rank
+
+VOUCHERS, CANDIDATES = "vouchers_consumed", "candidates_certified"
+RANK_INPUTS = (
+    "vouchers_consumed",
+    "vouchers_allocated",
+    "exams_taken",
+    "exams_passed",
+    "candidates_certified",
+    "beneficiaries_target",
+)
+
+
+@dataclass(frozen=True)
+class Move:
+    """`count` more of `what` ranks the directorate higher; `count - 1` does not."""
+
+    what: str  # VOUCHERS | CANDIDATES
+    count: int
+
+
+def with_scores(counts: pd.DataFrame) -> pd.DataFrame:
+    """The rates and the score of SPEC §4 from the counts that decide a rank."""
+    rates = counts.assign(
+        consumption_rate=consumption_rate(counts["vouchers_consumed"], counts["vouchers_allocated"]),
+        certification_rate=certification_rate(counts["exams_passed"], counts["exams_taken"]),
+        target_progress=target_progress(counts["candidates_certified"], counts["beneficiaries_target"]),
+    )
+    return rates.assign(score=score(rates["consumption_rate"], rates["certification_rate"], rates["target_progress"]))
+
+
+def added(counts: pd.DataFrame, code: str, what: str, n: int) -> pd.DataFrame:
+    """`counts` with `n` more of `what` for `code`."""
+    more = counts.copy()
+    columns = ["vouchers_consumed"] if what == VOUCHERS else ["exams_taken", "exams_passed", "candidates_certified"]
+    more.loc[code, columns] += n
+    return more
+
+
+def rank_after(counts: pd.DataFrame, code: str, what: str, n: int) -> int:
+    """The rank of `code` once `n` more of `what` are counted (the others as they are)."""
+    return int(rank(with_scores(added(counts, code, what, n)))[code])
+
+
+def smallest_move(counts: pd.DataFrame, code: str, what: str) -> Move | None:
+    """The fewest `what` that rank `code` higher, or None if none can (it is first, or the
+    vouchers left, or rates that cannot pass 1, do not reach the directorate above)."""
+    now = rank_after(counts, code, what, 0)
+    enough = None if now == 1 else _enough(counts, code, what, now)
+    if enough is None:
+        return None
+    return Move(what, _first(lambda n: rank_after(counts, code, what, n) < now, enough // 2 + 1, enough))
+
+
+def margin_held(counts: pd.DataFrame) -> float | None:
+    """The first-ranked directorate's score minus the second's (points), None with fewer than two."""
+    scored = with_scores(counts)
+    order = rank(scored).sort_values()
+    if len(order) < 2:
+        return None
+    return float(scored.loc[order.index[0], "score"] - scored.loc[order.index[1], "score"])
+
+
+CANDIDATES_CAP = 1_000_000  # more than any directorate's target: past it, no candidate count will do
+
+
+def _enough(counts: pd.DataFrame, code: str, what: str, now: int) -> int | None:
+    """A count that ranks `code` higher, doubling from 1 (so the smallest is above its half);
+    None when the cap is reached first: the vouchers allocated, or CANDIDATES_CAP."""
+    row = counts.loc[code]
+    cap = int(row["vouchers_allocated"] - row["vouchers_consumed"]) if what == VOUCHERS else CANDIDATES_CAP
+    n = 1
+    while n <= cap:
+        if rank_after(counts, code, what, n) < now:
+            return n
+        n = cap + 1 if n == cap else min(2 * n, cap)
+    return None
+
+
+def _first(holds: Callable[[int], bool], low: int, high: int) -> int:
+    """The smallest n in [low, high] for which `holds(n)`, `holds` monotone and true at `high`."""
+    while low < high:
+        middle = (low + high) // 2
+        if holds(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
