@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from unittest import mock
 
@@ -21,32 +20,16 @@ class Done:
     stderr: str
 
 
-def nashra(*args: object, env: dict[str, str | None] | None = None) -> Done:
-    """`nashra *args` with `env` added to the environment for the call (None unsets a name). The
+def nashra(*args: object, env: dict[str, str] | None = None) -> Done:
+    """`nashra *args` with `env` added to the environment for the call (restored after). The
     guard process is not started: it watches the process a command runs in, here the tests'."""
     from nashra.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     no_guard = mock.patch("nashra.cli.guard.start_guard")
-    with environment(env or {}), redirect_stdout(out), redirect_stderr(err), no_guard:
+    with mock.patch.dict(os.environ, env or {}), redirect_stdout(out), redirect_stderr(err), no_guard:
         try:
             status = main([str(arg) for arg in args])
         except SystemExit as end:  # a wrong call, which argparse ends itself
             status = end.code if isinstance(end.code, int) else 2
     return Done(status, out.getvalue(), err.getvalue())
-
-
-@contextmanager
-def environment(changes: dict[str, str | None]) -> Iterator[None]:
-    """os.environ with `changes` (None unsets), restored whole afterwards."""
-    before = dict(os.environ)
-    for name, value in changes.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(before)

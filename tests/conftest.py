@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -13,7 +15,6 @@ from nashra.paths import REFERENCE_DIR
 from nashra.periods import Period
 from nashra.reference import load_reference
 from schemas.contracts import RuleContext
-from tests.command import environment
 
 PERIOD = Period.parse("2026-W47")  # Monday 16/11/2026 to Sunday 22/11/2026
 
@@ -78,7 +79,7 @@ def prefect_api():
 
     with prefect_test_harness(server_startup_timeout=90):
         url = str(PREFECT_API_URL.value())
-        with environment({"PREFECT_API_URL": url}):
+        with mock.patch.dict(os.environ, {"PREFECT_API_URL": url}):
             yield url
 
 

@@ -14,18 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tasks.evaluation.figures import certification_rate, consumption_rate, score, target_progress
+from tasks.evaluation.figures import with_rates
 from tasks.evaluation.ranking import rank
 
 VOUCHERS, CANDIDATES = "vouchers_consumed", "candidates_certified"
-RANK_INPUTS = (
-    "vouchers_consumed",
-    "vouchers_allocated",
-    "exams_taken",
-    "exams_passed",
-    "candidates_certified",
-    "beneficiaries_target",
-)
 
 
 @dataclass(frozen=True)
@@ -34,16 +26,6 @@ class Move:
 
     what: str  # VOUCHERS | CANDIDATES
     count: int
-
-
-def with_scores(counts: pd.DataFrame) -> pd.DataFrame:
-    """The rates and the score of SPEC §4 from the counts that decide a rank."""
-    rates = counts.assign(
-        consumption_rate=consumption_rate(counts["vouchers_consumed"], counts["vouchers_allocated"]),
-        certification_rate=certification_rate(counts["exams_passed"], counts["exams_taken"]),
-        target_progress=target_progress(counts["candidates_certified"], counts["beneficiaries_target"]),
-    )
-    return rates.assign(score=score(rates["consumption_rate"], rates["certification_rate"], rates["target_progress"]))
 
 
 def added(counts: pd.DataFrame, code: str, what: str, n: int) -> pd.DataFrame:
@@ -56,7 +38,7 @@ def added(counts: pd.DataFrame, code: str, what: str, n: int) -> pd.DataFrame:
 
 def rank_after(counts: pd.DataFrame, code: str, what: str, n: int) -> int:
     """The rank of `code` once `n` more of `what` are counted (the others as they are)."""
-    return int(rank(with_scores(added(counts, code, what, n)))[code])
+    return int(rank(with_rates(added(counts, code, what, n)))[code])
 
 
 def smallest_move(counts: pd.DataFrame, code: str, what: str) -> Move | None:
@@ -71,7 +53,7 @@ def smallest_move(counts: pd.DataFrame, code: str, what: str) -> Move | None:
 
 def margin_held(counts: pd.DataFrame) -> float | None:
     """The first-ranked directorate's score minus the second's (points), None with fewer than two."""
-    scored = with_scores(counts)
+    scored = with_rates(counts)
     order = rank(scored).sort_values()
     if len(order) < 2:
         return None

@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+from tests.processes import with_temporary_server
+
 pytestmark = pytest.mark.e2e
 
 SCRIPT = """
@@ -42,7 +44,7 @@ if __name__ == "__main__":
 def test_a_worker_killed_while_writing_to_the_run_does_not_hang_the_next_ones(tmp_path):
     script = tmp_path / "dead_writer.py"
     script.write_text(SCRIPT)
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
+    env = with_temporary_server() | {
         "PREFECT_HOME": str(tmp_path),
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",  # a fresh home migrates its database first
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",

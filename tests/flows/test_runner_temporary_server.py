@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import with_temporary_server
+
 pytestmark = pytest.mark.e2e
 
 SCRIPT = """
@@ -50,7 +52,7 @@ def _environ(pid: int) -> bytes:
 def test_workers_report_to_the_run_s_temporary_server_and_none_is_left(tmp_path):
     script = tmp_path / "probe.py"
     script.write_text(SCRIPT)
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path)}
+    env = with_temporary_server() | {"PREFECT_HOME": str(tmp_path)}
     env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"  # as the CLI: a fresh home migrates first
     env["PYTHONPATH"] = os.getcwd()
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240, env=env)

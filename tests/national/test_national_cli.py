@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from nashra.paths import PROJECT_ROOT
+from tests.processes import with_temporary_server
 
 
 def _national(tmp_path, *options: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -24,7 +25,7 @@ def _national(tmp_path, *options: str, env: dict[str, str]) -> subprocess.Comple
 
 
 def test_without_a_prefect_server_it_says_what_to_start(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env = with_temporary_server()
     done = _national(tmp_path, env=env)
     assert done.returncode == 2 and "work pool" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
