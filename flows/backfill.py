@@ -58,7 +58,12 @@ def describe(request) -> str:
     }
     letters = plan_letters(reference, bulletins, period, ranking)
     letters += plan_receipts(
-        reference, period, current.directorates, paths.quarantine(period), findings=current.findings
+        reference,
+        period,
+        current.directorates,
+        paths.quarantine(period),
+        findings=current.findings,
+        evidence_dir=paths.explain(period),
     )
     ledger = ledger_to_read(paths.ledger)
     emailed = []

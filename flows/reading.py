@@ -9,6 +9,7 @@ run, as its own run did. `read_week` is the weekly flow's reading stage, between
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -26,12 +27,14 @@ from nashra.request import RunRequest
 from tasks.evaluation.history import earlier_periods, earlier_table, is_cached
 from tasks.intake.discover import PeriodFolder, folders_up_to
 from tasks.intake.ingest import DirectorateData, WeekFiles, crashed_directorate
+from tasks.outputs.evidence import EvidenceBasis, evidence_workbook
 
 
 @task(name="ingest-directorate", task_run_name="ingest-{code}-{week.period}", **quiet)
-def ingest_directorate(code: str, week: WeekFiles) -> DirectorateData:
-    """SPEC §2: one directorate's drops for the week read and checked, in a worker."""
-    return week.read(code)
+def ingest_directorate(code: str, week: WeekFiles, evidence: EvidenceBasis | None = None) -> DirectorateData:
+    """SPEC §2: one directorate's drops for the week read and checked, in a worker; for the run's
+    own period, with its evidence workbook (issue 26), built here where the cells as written are."""
+    return week.read(code, partial(evidence_workbook, basis=evidence) if evidence is not None else None)
 
 
 @dataclass(frozen=True)
@@ -40,19 +43,23 @@ class Reads:
 
     week: WeekFiles
     futures: dict[str, PrefectFuture]
+    evidence: EvidenceBasis | None = None  # the run's own period: each directorate's evidence workbook too
 
     @property
     def period(self) -> Period:
         return self.week.period
 
     @classmethod
-    def start(cls, period: Period, reference: Reference, folders: list[PeriodFolder]) -> Reads:
-        reads = cls(WeekFiles.of(reference, period, folders), {})
+    def start(
+        cls, period: Period, reference: Reference, folders: list[PeriodFolder], *, evidence: bool = False
+    ) -> Reads:
+        basis = EvidenceBasis.of(reference, period) if evidence else None
+        reads = cls(WeekFiles.of(reference, period, folders), {}, basis)
         reads.futures.update({code: reads.again(code) for code in reference.codes})
         return reads
 
     def again(self, code: str) -> PrefectFuture:
-        return ingest_directorate.submit(code, self.week)
+        return ingest_directorate.submit(code, self.week, self.evidence)
 
     def outcomes(self) -> dict[str, Any]:
         """Each directorate's data, or the exception its reading raised."""
@@ -97,7 +104,7 @@ def start_reads(
     missing = [q for q in earlier if not is_cached(q, folders, request.paths) and _has_files(q, folders)]
     progress.report("ingest", f"{len(reference.codes)} directorates, {len(missing)} earlier periods")
     earlier_reads = {q: Reads.start(q, reference, folders) for q in missing}
-    return Reads.start(request.period, reference, folders), earlier_reads
+    return Reads.start(request.period, reference, folders, evidence=True), earlier_reads
 
 
 def ingested(reads: Reads) -> tuple[dict[str, DirectorateData], list[str]]:
@@ -108,6 +115,8 @@ def ingested(reads: Reads) -> tuple[dict[str, DirectorateData], list[str]]:
             get_run_logger().error("Directorate %s could not be read: %s", code, outcome)
             errors.append(f"{code}: {outcome}")
             outcome = crashed_directorate(code, reads.period, outcome)
+        elif outcome.evidence_error:
+            errors.append(f"{code}: evidence workbook: {outcome.evidence_error}")
         directorates[code] = outcome
     return directorates, errors
 

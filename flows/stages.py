@@ -177,7 +177,12 @@ def letters(request: RunRequest, view: RunView, bulletins: dict[str, Path], unus
     period, current = request.period, view.current
     planned = plan_letters(view.reference, bulletins, period, view.ranking, unused=unused)
     return planned + plan_receipts(
-        view.reference, period, current.directorates, request.paths.quarantine(period), findings=current.findings
+        view.reference,
+        period,
+        current.directorates,
+        request.paths.quarantine(period),
+        findings=current.findings,
+        evidence_dir=request.paths.explain(period),
     )
 
 

@@ -68,6 +68,10 @@ class RunPaths:
     def bulletins(self, period) -> Path:
         return self.period_dir(period) / "bulletins"
 
+    def explain(self, period) -> Path:
+        """The directorates' evidence workbooks (issue 26)."""
+        return self.period_dir(period) / "explain"
+
     def validation(self, period) -> Path:
         return self.period_dir(period) / "validation"
 

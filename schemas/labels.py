@@ -24,21 +24,56 @@ FIGURES = {
     "score": ("المؤشر التركيبي", "Score"),
 }
 
-DEFINITIONS = {
-    "consumption_rate": (
-        "القسيمات المستهلكة ÷ القسيمات المخصصة (غير الملغاة)",
-        "vouchers consommés ÷ vouchers attribués (hors annulés)",
+# What each figure of SPEC §4 counts or computes, in both languages (the evidence workbooks and
+# `nashra explain` give them all; the bulletins' definitions box gives those in BULLETIN_DEFINITIONS).
+FIGURE_DEFINITIONS = {
+    "vouchers_allocated": (
+        "أسطر سجل القسيمات غير الملغاة",
+        "lignes du registre dont le statut n'est pas « cancelled »",
     ),
-    "certification_rate": ("الامتحانات الناجحة ÷ الامتحانات المجتازة", "examens réussis ÷ examens passés"),
-    "target_progress": ("المترشحون المشهود لهم ÷ العدد المستهدف", "candidats certifiés ÷ bénéficiaires visés"),
-    "score": (
-        "100 × (0.4 × الاستهلاك + 0.3 × الإشهاد + 0.3 × الإنجاز في حدود 100%)",
-        "100 × (0,4 × consommation + 0,3 × certification + 0,3 × réalisation plafonnée à 100 %)",
-    ),
+    "vouchers_consumed": ("القسيمات بحالة «مستهلكة» (consumed)", "vouchers au statut « consumed »"),
     "vouchers_expired": (
         "منتهية الصلاحية، أو متوفرة/مسندة بتاريخ صلاحية سابق لتاريخ الوضعية",
         "expirés, ou disponibles/attribués dont la date d'expiration est dépassée",
     ),
+    "vouchers_expiring_30d": (
+        "قسيمات متوفرة أو مسندة تنتهي صلاحيتها خلال 30 يوما بعد تاريخ الوضعية",
+        "vouchers disponibles ou attribués qui expirent dans les 30 jours suivant l'arrêté",
+    ),
+    "consumption_rate": (
+        "القسيمات المستهلكة ÷ القسيمات المخصصة (غير الملغاة)",
+        "vouchers consommés ÷ vouchers attribués (hors annulés)",
+    ),
+    "exams_taken": ("أسطر نتائج الامتحانات المقبولة", "lignes acceptées des résultats d'examens"),
+    "exams_passed": (
+        "الامتحانات التي بلغت نقطتها عتبة النجاح الخاصة بالامتحان",
+        "examens dont la note atteint le seuil de réussite de l'examen",
+    ),
+    "certification_rate": ("الامتحانات الناجحة ÷ الامتحانات المجتازة", "examens réussis ÷ examens passés"),
+    "candidates_examined": ("أرقام التأجير المختلفة في نتائج الامتحانات", "PPR distincts des résultats d'examens"),
+    "candidates_certified": (
+        "أرقام التأجير المختلفة التي نجحت في امتحان واحد على الأقل",
+        "PPR distincts ayant réussi au moins un examen",
+    ),
+    "beneficiaries_target": ("العدد المستهدف للمديرية (المرجع targets.csv)", "objectif de la direction (targets.csv)"),
+    "target_progress": ("المترشحون المشهود لهم ÷ العدد المستهدف", "candidats certifiés ÷ bénéficiaires visés"),
+    "exams_taken_week": (
+        "الامتحانات المجتازة خلال أيام الأسبوع السبعة",
+        "examens passés pendant les 7 jours de la semaine",
+    ),
+    "exams_passed_week": ("الامتحانات الناجحة خلال الأسبوع", "examens réussis pendant la semaine"),
+    "vouchers_consumed_week": (
+        "القسيمات المستهلكة خلال الأسبوع (حسب تاريخ الاستهلاك)",
+        "vouchers consommés pendant la semaine (date de consommation)",
+    ),
+    "score": (
+        "100 × (0.4 × الاستهلاك + 0.3 × الإشهاد + 0.3 × الإنجاز في حدود 100%)",
+        "100 × (0,4 × consommation + 0,3 × certification + 0,3 × réalisation plafonnée à 100 %)",
+    ),
+}
+BULLETIN_DEFINITIONS = {
+    key: FIGURE_DEFINITIONS[key]
+    for key in ("consumption_rate", "certification_rate", "target_progress", "score", "vouchers_expired")
 }
 
 DATA_STATUS = {

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from tasks.evaluation.figures import RATES, expiring_within_30_days
+from tasks.evaluation.figures import RATES, vouchers_expiring_30d
 
 SMALL_NUMBERS = 20  # a rate resting on fewer exams than this is flagged as fragile
 
@@ -43,7 +43,7 @@ def expiring_by_establishment(ledger: pd.DataFrame | None, exams: pd.DataFrame |
     """Vouchers expiring within 30 days, counted by the establishment of the candidate they are assigned to."""
     if ledger is None or ledger.empty:
         return []
-    soon = ledger[expiring_within_30_days(ledger, pd.Timestamp(as_of))]
+    soon = ledger[vouchers_expiring_30d(ledger, pd.Timestamp(as_of))]
     if soon.empty:
         return []
     where = pd.Series(dtype=object)

@@ -18,7 +18,7 @@ from schemas import labels
 from schemas.headers import EXAM_RESULTS, VOUCHER_LEDGER
 from tasks.bulletins import comparison
 from tasks.evaluation.cross_checks import Finding
-from tasks.evaluation.figures import FIGURES, expiring_within_30_days, region_figures, with_pass_flag
+from tasks.evaluation.figures import FIGURES, region_figures, vouchers_expiring_30d, with_pass_flag
 from tasks.evaluation.period import PeriodResult
 from tasks.intake.ingest import MISSING
 from tasks.outputs.manifest import code_version, input_records, inputs_fingerprint
@@ -189,7 +189,7 @@ def _expiring(view: RunView, code: str) -> list[dict]:
     ledger = view.current.directorates[code].sources[VOUCHER_LEDGER].rows
     if ledger is None or ledger.empty:
         return []
-    soon = ledger[expiring_within_30_days(ledger, pd.Timestamp(view.current.period.as_of))]
+    soon = ledger[vouchers_expiring_30d(ledger, pd.Timestamp(view.current.period.as_of))]
     soon = soon.sort_values(["expires_on", "voucher_code"])
     return [
         {"voucher_code": v, "expires_on": e.date(), "status": s}

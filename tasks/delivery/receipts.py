@@ -32,6 +32,10 @@ FORMULAS_NOTE = (
     "Dans les fichiers joints, toute cellule commençant par =, +, - ou @ est précédée d'une apostrophe (') "
     "pour qu'Excel ne l'exécute pas."
 )
+EVIDENCE_NOTE = (
+    "الملف المرفق {name} يضم الأسطر التي بني عليها كل رقم، والأسطر المستبعدة وأسبابها. / "
+    "Le classeur joint {name} liste les lignes derrière chaque chiffre, et les lignes écartées avec leur raison."
+)
 CHECK_HINT = (
     "قبل الإرسال، يعطي الأمر nashra check نفس المراقبة. / "
     "Avant l'envoi, « nashra check FICHIER » fait le même contrôle."
@@ -84,9 +88,11 @@ def plan_receipts(
     quarantine_dir: Path,
     *,
     findings: Sequence[Finding] = (),
+    evidence_dir: Path | None = None,
 ) -> list[Letter]:
     """One receipt per recipient of each directorate that has something to fix: rows set aside,
-    files rejected, or figures made provisional by an error-level finding."""
+    files rejected, or figures made provisional by an error-level finding. Its evidence workbook
+    (`evidence_dir/<CODE>.xlsx`) goes last: over the size guard, it is the one left out."""
     letters = []
     for code, directorate in directorates.items():
         lines = _provisional_lines(findings, code) + _file_lines(directorate)
@@ -95,10 +101,15 @@ def plan_receipts(
         # The quarantined rows and the reasons of rejected files; not the rejected copies, which they have.
         own = sorted(quarantine_dir.glob(f"{code}_*"))
         attachments = tuple(p for p in own if p.suffix == ".txt" or (p.suffix == ".csv" and "_rejected" not in p.name))
+        evidence = evidence_dir / f"{code}.xlsx" if evidence_dir is not None else None
+        if evidence is not None and evidence.is_file():
+            attachments += (evidence,)
         where_ar, where_fr = place_names(reference, code)
         intro = [INTRO_AR.format(where=where_ar, period=period), "", INTRO_FR.format(where=where_fr, period=period)]
         signature = f"— {reference.programme.get('center_ar', '')} / {reference.programme.get('center_fr', '')}"
         notes = [FORMULAS_NOTE, ""] if any(p.suffix == ".csv" for p in attachments) else []
+        if evidence is not None and evidence in attachments:
+            notes += [EVIDENCE_NOTE.format(name=evidence.name), ""]
         body = "\n".join([*intro, "", *lines, "", *notes, CHECK_HINT, "", signature]) + "\n"
         subject = f"إشعار بمراقبة الملفات — {period} | Contrôle des fichiers MOS {period} — {where_fr}"
         for name, email in recipients(reference, code):

@@ -1,8 +1,10 @@
 """The figures of SPEC §4, one function per figure, each named as the spec names it.
 
-Every function takes and returns Series indexed by directorate code, so the module reads like
-the spec's table; `directorate_figures` wires them and `region_figures` reuses the rate
-functions on the sums.
+A counted figure is its row rule: a boolean per accepted row saying whether the row counts
+(`voucher_rules`, `exam_rules`), so the run's counts and the evidence workbook that lists the
+rows behind them are the same code. Rates and the score take and return Series indexed by
+directorate code; `directorate_figures` wires them and `region_figures` reuses the rates on
+the sums.
 """
 
 from __future__ import annotations
@@ -48,10 +50,6 @@ FIGURES = (
 )
 
 
-def _count(rows: pd.DataFrame, codes: pd.Index) -> pd.Series:
-    return rows.groupby("directorate").size().reindex(codes, fill_value=0).astype("int64")
-
-
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """numerator / denominator, 0 where the denominator is 0 (SPEC §4)."""
     return (numerator / denominator.where(denominator != 0)).fillna(0.0).astype("float64")
@@ -59,49 +57,96 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 def _in_week(dates: pd.Series, period: Period) -> pd.Series:
     start = pd.Timestamp(period.monday)
-    return (dates >= start) & (dates < start + timedelta(days=7))
+    return ((dates >= start) & (dates < start + timedelta(days=7))).fillna(False).astype(bool)
 
 
 def _open_vouchers(ledger: pd.DataFrame) -> pd.Series:
     return ledger["status"].isin(["available", "assigned"])
 
 
-def vouchers_allocated(ledger: pd.DataFrame, codes: pd.Index) -> pd.Series:
+# The row rules: which rows a counted figure counts, one function per figure (SPEC §4), each a
+# boolean per row. The counts below and the evidence workbooks (tasks/outputs/evidence) use them.
+
+
+def vouchers_allocated(ledger: pd.DataFrame) -> pd.Series:
     """Ledger rows whose status is not `cancelled`."""
-    return _count(ledger[ledger["status"] != "cancelled"], codes)
+    return (ledger["status"] != "cancelled").astype(bool)
 
 
-def vouchers_consumed(ledger: pd.DataFrame, codes: pd.Index) -> pd.Series:
-    return _count(ledger[ledger["status"] == "consumed"], codes)
+def vouchers_consumed(ledger: pd.DataFrame) -> pd.Series:
+    return (ledger["status"] == "consumed").astype(bool)
 
 
-def vouchers_expired(ledger: pd.DataFrame, codes: pd.Index, as_of: pd.Timestamp) -> pd.Series:
+def vouchers_expired(ledger: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     """Status `expired`, or still open with `expires_on` before the as-of date."""
-    lapsed = _open_vouchers(ledger) & (ledger["expires_on"] < as_of)
-    return _count(ledger[(ledger["status"] == "expired") | lapsed], codes)
+    lapsed = _open_vouchers(ledger) & (ledger["expires_on"] < as_of).fillna(False)
+    return ((ledger["status"] == "expired") | lapsed).astype(bool)
 
 
-def vouchers_expiring_30d(ledger: pd.DataFrame, codes: pd.Index, as_of: pd.Timestamp) -> pd.Series:
+def vouchers_expiring_30d(ledger: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     """Open vouchers with as-of <= `expires_on` <= as-of + 30 days: the director's action list."""
-    return _count(ledger[expiring_within_30_days(ledger, as_of)], codes)
-
-
-def expiring_within_30_days(ledger: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     expires = ledger["expires_on"]
-    return _open_vouchers(ledger) & (expires >= as_of) & (expires <= as_of + timedelta(days=30))
+    within = ((expires >= as_of) & (expires <= as_of + timedelta(days=30))).fillna(False)
+    return (_open_vouchers(ledger) & within).astype(bool)
+
+
+def vouchers_consumed_week(ledger: pd.DataFrame, period: Period) -> pd.Series:
+    return vouchers_consumed(ledger) & _in_week(ledger["consumed_on"], period)
+
+
+def exams_taken(exams: pd.DataFrame) -> pd.Series:
+    """Every exam row."""
+    return pd.Series(True, index=exams.index)
+
+
+def exams_passed(exams: pd.DataFrame) -> pd.Series:
+    """Exam rows with a score at or above the exam's passing score (`is_pass`, with_pass_flag)."""
+    return exams["is_pass"].astype(bool)
+
+
+def exams_taken_week(exams: pd.DataFrame, period: Period) -> pd.Series:
+    return _in_week(exams["exam_date"], period)
+
+
+def exams_passed_week(exams: pd.DataFrame, period: Period) -> pd.Series:
+    return exams_passed(exams) & _in_week(exams["exam_date"], period)
+
+
+def voucher_rules(ledger: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Each ledger row's counted figures, a boolean column per figure (as-of: the period's Sunday)."""
+    as_of = pd.Timestamp(period.as_of)
+    return pd.DataFrame(
+        {
+            "vouchers_allocated": vouchers_allocated(ledger),
+            "vouchers_consumed": vouchers_consumed(ledger),
+            "vouchers_expired": vouchers_expired(ledger, as_of),
+            "vouchers_expiring_30d": vouchers_expiring_30d(ledger, as_of),
+            "vouchers_consumed_week": vouchers_consumed_week(ledger, period),
+        },
+        index=ledger.index,
+    )
+
+
+def exam_rules(exams: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Each exam row's counted figures, a boolean column per figure."""
+    return pd.DataFrame(
+        {
+            "exams_taken": exams_taken(exams),
+            "exams_passed": exams_passed(exams),
+            "exams_taken_week": exams_taken_week(exams, period),
+            "exams_passed_week": exams_passed_week(exams, period),
+        },
+        index=exams.index,
+    )
+
+
+def _counted(rules: pd.DataFrame, directorates: pd.Series, codes: pd.Index) -> pd.DataFrame:
+    """Rows counted per directorate, figure by figure."""
+    return rules.groupby(directorates.to_numpy()).sum().reindex(codes, fill_value=0).astype("int64")
 
 
 def consumption_rate(vouchers_consumed: pd.Series, vouchers_allocated: pd.Series) -> pd.Series:
     return _ratio(vouchers_consumed, vouchers_allocated)
-
-
-def exams_taken(exams: pd.DataFrame, codes: pd.Index) -> pd.Series:
-    return _count(exams, codes)
-
-
-def exams_passed(exams: pd.DataFrame, codes: pd.Index) -> pd.Series:
-    """Exam rows with a score at or above the exam's passing score."""
-    return _count(exams[exams["is_pass"]], codes)
 
 
 def certification_rate(exams_passed: pd.Series, exams_taken: pd.Series) -> pd.Series:
@@ -109,29 +154,18 @@ def certification_rate(exams_passed: pd.Series, exams_taken: pd.Series) -> pd.Se
 
 
 def candidates_examined(exams: pd.DataFrame, codes: pd.Index) -> pd.Series:
+    """Distinct candidate_id over the exam rows."""
     return exams.groupby("directorate")["candidate_id"].nunique().reindex(codes, fill_value=0).astype("int64")
 
 
 def candidates_certified(exams: pd.DataFrame, codes: pd.Index) -> pd.Series:
-    return candidates_examined(exams[exams["is_pass"]], codes)
+    """Distinct candidate_id with at least one passed exam."""
+    return candidates_examined(exams[exams_passed(exams)], codes)
 
 
 def target_progress(candidates_certified: pd.Series, beneficiaries_target: pd.Series) -> pd.Series:
     """Not capped: a directorate past its target shows more than 100 %."""
     return _ratio(candidates_certified, beneficiaries_target)
-
-
-def exams_taken_week(exams: pd.DataFrame, codes: pd.Index, period: Period) -> pd.Series:
-    return _count(exams[_in_week(exams["exam_date"], period)], codes)
-
-
-def exams_passed_week(exams: pd.DataFrame, codes: pd.Index, period: Period) -> pd.Series:
-    return _count(exams[_in_week(exams["exam_date"], period) & exams["is_pass"]], codes)
-
-
-def vouchers_consumed_week(ledger: pd.DataFrame, codes: pd.Index, period: Period) -> pd.Series:
-    consumed = (ledger["status"] == "consumed") & _in_week(ledger["consumed_on"], period)
-    return _count(ledger[consumed], codes)
 
 
 def score(consumption_rate: pd.Series, certification_rate: pd.Series, target_progress: pd.Series) -> pd.Series:
@@ -151,20 +185,12 @@ def directorate_figures(exams: pd.DataFrame, ledger: pd.DataFrame, targets: pd.S
     as-of is the period's Sunday.
     """
     codes = targets.index
-    as_of = pd.Timestamp(period.as_of)
     f = pd.DataFrame(index=codes)
-    f["vouchers_allocated"] = vouchers_allocated(ledger, codes)
-    f["vouchers_consumed"] = vouchers_consumed(ledger, codes)
-    f["vouchers_expired"] = vouchers_expired(ledger, codes, as_of)
-    f["vouchers_expiring_30d"] = vouchers_expiring_30d(ledger, codes, as_of)
-    f["exams_taken"] = exams_taken(exams, codes)
-    f["exams_passed"] = exams_passed(exams, codes)
+    f = f.join(_counted(voucher_rules(ledger, period), ledger["directorate"], codes))
+    f = f.join(_counted(exam_rules(exams, period), exams["directorate"], codes))
     f["candidates_examined"] = candidates_examined(exams, codes)
     f["candidates_certified"] = candidates_certified(exams, codes)
     f["beneficiaries_target"] = targets.astype("int64")
-    f["exams_taken_week"] = exams_taken_week(exams, codes, period)
-    f["exams_passed_week"] = exams_passed_week(exams, codes, period)
-    f["vouchers_consumed_week"] = vouchers_consumed_week(ledger, codes, period)
     return with_rates(f)[list(FIGURES)]
 
 

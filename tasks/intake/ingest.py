@@ -80,6 +80,8 @@ class DirectorateData:
     code: str
     period: Period
     sources: dict[str, SourceData]
+    evidence: bytes | None = None  # its evidence workbook, built where the cells as written are (WeekFiles.read)
+    evidence_error: str | None = None  # why it could not be built (the figures count all the same)
 
     @property
     def data_status(self) -> str:
@@ -201,9 +203,19 @@ class WeekFiles:
     def of(cls, reference: Reference, period: Period, folders: list[PeriodFolder]) -> WeekFiles:
         return cls(period, folders_up_to(folders, period), rule_context(reference, period))
 
-    def read(self, code: str) -> DirectorateData:
-        """One directorate read and checked (SPEC §2)."""
-        return load_directorate(code, self.folders, self.ctx)
+    def read(self, code: str, evidence: Callable[[DirectorateData], bytes] | None = None) -> DirectorateData:
+        """One directorate read and checked (SPEC §2), with its evidence workbook when asked; the
+        cells as written are let go here (only the evidence needs them)."""
+        data = load_directorate(code, self.folders, self.ctx)
+        if evidence is not None:
+            try:
+                data.evidence = evidence(data)
+            except Exception as error:  # the evidence of the figures never costs the figures
+                data.evidence_error = f"{type(error).__name__}: {error}"
+        for source in data.sources.values():
+            if source.table is not None:
+                source.table.written = None
+        return data
 
     def read_all(self, codes: list[str]) -> dict[str, DirectorateData]:
         """Every directorate, one after the other, in this process (the weekly run reads each in a worker)."""

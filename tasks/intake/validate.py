@@ -29,6 +29,11 @@ class ValidatedTable:
     rows_duplicate: int = 0
     encoding_doubt: tuple[str, str] | None = None  # (Arabic, French): the file's encoding was a guess
     notes: tuple[tuple[str, str], ...] = ()  # (Arabic, French): the sheet read, rows hidden in Excel
+    headers: dict[str, str] = field(default_factory=dict)  # canonical column -> the file's own header
+    duplicates: pd.DataFrame | None = None  # row, same_as: each duplicate row and the row it repeats
+    # The accepted rows' cells as written in the file, for the evidence workbook; kept in the
+    # process that read the file only (WeekFiles.read lets it go before handing the table on).
+    written: pd.DataFrame | None = None
 
     @property
     def rows_accepted(self) -> int:
@@ -66,12 +71,30 @@ def validate_table(raw: RawTable, source: str, ctx: RuleContext) -> ValidatedTab
         rows_duplicate=int(duplicate.sum()),
         encoding_doubt=raw.encoding_doubt,
         notes=raw.notes,
+        headers=dict(raw.columns),
+        duplicates=_duplicates(frame, duplicate),
+        written=rows.drop(index=bad),
     )
+
+
+def _duplicates(frame: pd.DataFrame, duplicate: pd.Series) -> pd.DataFrame:
+    """Each duplicate row (`row`) and the first row it repeats (`same_as`)."""
+    if not duplicate.any():
+        return pd.DataFrame({"row": pd.Series(dtype="int64"), "same_as": pd.Series(dtype="int64")})
+    rows = frame.index.to_series()
+    first = rows.groupby([frame[c] for c in frame.columns], sort=False, dropna=False).transform("first")
+    return pd.DataFrame({"row": rows[duplicate].to_numpy(), "same_as": first[duplicate].to_numpy()})
 
 
 def _reason_keys(found: pd.DataFrame) -> pd.Series:
     """`column.rule` keys (`exam_date.invalid`, `score.missing`) to count rows by reason."""
     return found["column"] + "." + found["code"].str.split(".").str[-1]
+
+
+def typed_cells(rows: pd.DataFrame, headers: dict[str, str], source: str) -> pd.DataFrame:
+    """Rows in the file's own columns read as the contract's typed columns (unreadable cells
+    missing), without judging them: what a set-aside row would have counted as."""
+    return _parse_columns(rows, headers, source)[0]
 
 
 def _parse_columns(rows: pd.DataFrame, labels: dict[str, str], source: str):

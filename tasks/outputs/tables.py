@@ -84,20 +84,40 @@ def write_quarantine(folder: Path, directorates: list[DirectorateData]) -> dict[
                 sent_as = Path(str(drop.period)) / drop.path.parent.name / drop.path.name
                 note = f"{sent_as}\n{reason}\n".encode()
                 written[folder / f"{name}.txt"] = write_atomic(folder / f"{name}.txt", note)
+    return _without_stale(folder, written)
+
+
+def _without_stale(folder: Path, written: dict[Path, str]) -> dict[Path, str]:
+    """`written`, once the files of an earlier run of the period in `folder` that it did not
+    write again are removed (a fixed file has no quarantine left; a directorate missing now has
+    no evidence)."""
     for stale in folder.iterdir():
         if stale.is_file() and stale not in written:
             stale.unlink()
     return written
 
 
+def write_evidence(folder: Path, directorates: list[DirectorateData]) -> dict[Path, str]:
+    """explain/<CODE>.xlsx: each directorate's evidence workbook, built where it was read."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {
+        folder / f"{d.code}.xlsx": write_atomic(folder / f"{d.code}.xlsx", d.evidence)
+        for d in directorates
+        if d.evidence is not None
+    }
+    return _without_stale(folder, written)
+
+
 def write_tables(
     period_dir: Path, ranking: pd.DataFrame, directorates: list[DirectorateData], *, as_of: date
 ) -> dict[Path, str]:
-    """rankings.csv, rankings.xlsx (dated `as_of`) and quarantine/, atomically; returns {path: sha256}."""
+    """rankings.csv, rankings.xlsx (dated `as_of`), quarantine/ and explain/, atomically; returns
+    {path: sha256}."""
     csv, xlsx = period_dir / "rankings.csv", period_dir / "rankings.xlsx"
     stamp = datetime.combine(as_of, time(0))
     written = {
         csv: write_atomic(csv, rankings_csv(ranking)),
         xlsx: write_atomic(xlsx, rankings_xlsx(ranking, stamp=stamp)),
     }
-    return written | write_quarantine(period_dir / "quarantine", directorates)
+    quarantine = write_quarantine(period_dir / "quarantine", directorates)
+    return written | quarantine | write_evidence(period_dir / "explain", directorates)

@@ -28,7 +28,6 @@ def rankings_xlsx(frame: pd.DataFrame, *, stamp: datetime) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     columns = list(RANKING_COLUMNS)
     workbook = Workbook()
@@ -52,6 +51,14 @@ def rankings_xlsx(frame: pd.DataFrame, *, stamp: datetime) -> bytes:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    return dated_bytes(workbook, stamp)
+
+
+def dated_bytes(workbook, stamp: datetime) -> bytes:
+    """A workbook's bytes dated `stamp` inside and ZIP_TIME on every archive entry: a re-run
+    with the same rows writes the same file."""
+    from openpyxl.writer.excel import ExcelWriter
+
     workbook.properties.created = workbook.properties.modified = stamp
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import csv
 import email
 import hashlib
+import io
 import json
 import re
 from email import policy
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from nashra.paths import RAW_DIR
 from tasks.intake.read import read_table
 from tests.command import nashra
 from tests.golden import RECORD, digest_outputs, read_record
+from tests.outputs.evidence_totals import mismatches
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +52,12 @@ def test_the_demo_outputs_are_the_recorded_ones(run):
     assert sorted(run["digests"]) == sorted(recorded), "outputs added or missing"
     changed = [name for name in recorded if run["digests"][name] != recorded[name]]
     assert changed == [], f"outputs differ from {RECORD.name}: {changed}"
+
+
+def test_every_evidence_workbook_s_totals_are_the_rankings_figures(run):
+    """Issue 26: each directorate's explain/<CODE>.xlsx gives rankings.csv's figures, and its
+    rows recount them (tests/outputs/test_evidence.py does the same on a bad week)."""
+    assert mismatches(run["folder"]) == []
 
 
 @pytest.fixture(scope="module")
@@ -180,13 +189,16 @@ def test_receipts_carry_only_their_directorates_rows(run, reference):
     body = tao.get_body(("plain",)).get_content()
     assert "rejeté" in body and "مرفوض" in body and "score" in body
     names = [part.get_filename() for part in tao.iter_attachments()]
-    assert names and all(name.startswith("TAO_") for name in names)
+    assert names and all(name.startswith("TAO_") for name in names[:-1]) and names[-1] == "TAO.xlsx"
     scope_of = dict(zip(reference.recipients["email"], reference.recipients["scope"], strict=True))
     assert len(receipts) >= 2
     for address, message in receipts.items():
         others = [code for code in reference.codes if code != scope_of[address]]
         for part in message.iter_attachments():  # sample voucher codes carry their directorate: VCH-FES-00012
             text = part.get_content()
+            if part.get_filename().endswith(".xlsx"):  # the evidence workbook: its cells
+                sheets = load_workbook(io.BytesIO(text)).worksheets
+                text = "\n".join(str(c) for sheet in sheets for row in sheet.iter_rows(values_only=True) for c in row)
             assert not any(f"-{code}-" in text or f"VCH{code}" in text for code in others), part.get_filename()
 
 

@@ -104,3 +104,24 @@ def test_a_file_gone_since_the_scan_is_rejected_with_a_reason_and_the_earlier_on
     written = write_quarantine(tmp_path / "quarantine", [fes])
     [note] = [path for path in written if path.name == "FES_exam_results_2026-W47_rejected.txt"]
     assert "déplacé ou remplacé" in note.read_text()
+
+
+def test_an_evidence_workbook_that_fails_costs_no_figure_and_says_why(reference):
+    """The evidence of the figures never costs the figures: the directorate is read as it is, the
+    failure is named, and the cells as written are let go all the same."""
+    from nashra.paths import RAW_DIR
+    from tasks.intake.ingest import WeekFiles
+
+    period = Period.parse("2026-W47")
+    week = WeekFiles.of(reference, period, scan_folders(RAW_DIR, period, reference.codes))
+    seen = {}
+
+    def failing(data):
+        seen["cells"] = data.sources["exam_results"].table.written
+        raise OSError("No space left on device")
+
+    data = week.read("FES", evidence=failing)
+    assert data.data_status == "received" and data.evidence is None
+    assert data.evidence_error == "OSError: No space left on device"
+    assert len(seen["cells"]) == data.sources["exam_results"].table.rows_accepted
+    assert all(s.table.written is None for s in data.sources.values())
