@@ -1,6 +1,10 @@
 """The evidence workbook written: each sheet right to left (Arabic first), the header frozen and
 filterable, text kept as text (a cell that would run as a formula gets a leading `'`, as in the
-quarantine files), numbers as numbers, and the recounts as the only formulas."""
+quarantine files), numbers as numbers, and the recounts as the only formulas.
+
+openpyxl writes the workbook; the rows go in through `sheet_xml` (whole columns at a time), or
+through openpyxl's `append` when `sheet_xml.splice` cannot place them (the stock path).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,22 @@ from datetime import datetime
 
 import pandas as pd
 
+from tasks.outputs.evidence.sheet_xml import rows_xml, splice
 from tasks.outputs.tables import neutralised
-from tasks.outputs.workbook import dated_bytes
+from tasks.outputs.workbook import ZIP_TIME, dated_bytes
 
-ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # control characters XML 1.0 cannot hold
+ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # characters XML 1.0 cannot hold
 WIDTHS = (8, 40)
 
 
+def _text(column: pd.Series) -> bool:
+    return column.dtype == object or isinstance(column.dtype, pd.StringDtype)
+
+
 def _as_cells(frame: pd.DataFrame, formulas: tuple[str, ...]) -> pd.DataFrame:
-    """Text made safe for a sheet: formulas neutralised (but in `formulas`), control characters
-    replaced by U+FFFD; unknown values empty."""
-    text_columns = [c for c in frame.columns if frame[c].dtype == object and c not in formulas]
+    """Text made safe for a sheet: formulas neutralised (but in `formulas`), characters XML
+    cannot hold replaced by U+FFFD; unknown values None."""
+    text_columns = [c for c in frame.columns if _text(frame[c]) and c not in formulas]
     frame = frame.copy()
     if text_columns:
         frame[text_columns] = neutralised(frame[text_columns])
@@ -30,8 +39,8 @@ def _as_cells(frame: pd.DataFrame, formulas: tuple[str, ...]) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
-def workbook_bytes(sheets: dict[str, pd.DataFrame], *, stamp: datetime, title: str, formulas: tuple[str, ...]) -> bytes:
-    """`sheets` (title -> frame, header = row 1) as one workbook dated `stamp`."""
+def _workbook(sheets: dict[str, pd.DataFrame], *, stamp: datetime, title: str, with_rows: bool) -> bytes:
+    """The workbook with each sheet's header, view and filter; its rows too when `with_rows`."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -52,8 +61,16 @@ def workbook_bytes(sheets: dict[str, pd.DataFrame], *, stamp: datetime, title: s
             cell.font = Font(bold=True)
             header.append(cell)
         sheet.append(header)
-        for values in _as_cells(frame, formulas).itertuples(index=False, name=None):
-            sheet.append(values)
-        last = get_column_letter(max(1, len(frame.columns)))
-        sheet.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
+        if with_rows:
+            for values in frame.itertuples(index=False, name=None):
+                sheet.append(values)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(frame.columns)))}{len(frame) + 1}"
     return dated_bytes(workbook, stamp)
+
+
+def workbook_bytes(sheets: dict[str, pd.DataFrame], *, stamp: datetime, title: str, formulas: tuple[str, ...]) -> bytes:
+    """`sheets` (title -> frame, header = row 1) as one workbook dated `stamp`."""
+    cells = {name: _as_cells(frame, formulas) for name, frame in sheets.items()}
+    headed = _workbook(cells, stamp=stamp, title=title, with_rows=False)
+    spliced = splice(headed, [rows_xml(frame, formulas) for frame in cells.values()], ZIP_TIME)
+    return spliced if spliced is not None else _workbook(cells, stamp=stamp, title=title, with_rows=True)
