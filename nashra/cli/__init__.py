@@ -12,7 +12,16 @@ import sys
 from pathlib import Path
 
 from nashra import __version__
-from nashra.cli.common import EXIT_INTERRUPTED, EXIT_MACHINE, CommandError, fail, internal_error, machine_fault, say
+from nashra.cli.common import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
+    EXIT_MACHINE,
+    CommandError,
+    fail,
+    internal_error,
+    machine_fault,
+    say,
+)
 from nashra.paths import NATIONAL_DIR, NATIONAL_RAW_DIR, RAW_DIR, REFERENCE_DIR, REPORTS_DIR, STATE_DIR
 from nashra.settings import CHANNELS, SENDING_CHANNELS
 from schemas.headers import SOURCES
@@ -133,6 +142,17 @@ def _weekly_commands(commands) -> None:
     history.add_argument("--csv", action="store_true", help="CSV on standard output")
     _folders(history, "state-dir")
 
+    explain = commands.add_parser(
+        "explain",
+        help="a directorate's figures of a week already run, down to their rows and files",
+        formatter_class=HELP,
+    )
+    explain.add_argument("--period", required=True, help="ISO week run, e.g. 2026-W47")
+    explain.add_argument("--directorate", required=True, help="its code, e.g. FES")
+    explain.add_argument("--figure", help="one figure of SPEC §4 (default: every one), e.g. consumption_rate")
+    explain.add_argument("--csv", action="store_true", help="the numbers as CSV on standard output")
+    _folders(explain, "out-dir")
+
     backfill = commands.add_parser(
         "backfill", help="run periods in order, or describe them with --dry-run", formatter_class=HELP
     )
@@ -163,7 +183,7 @@ def _delivery_commands(commands) -> None:
 
 
 def _handler(command: str):
-    from nashra.cli import check, deliver, history, national, remind, run, schedule
+    from nashra.cli import check, deliver, explain, history, national, remind, run, schedule
 
     return {
         "run": run.run,
@@ -175,6 +195,7 @@ def _handler(command: str):
         "serve": schedule.serve,
         "backfill": schedule.backfill,
         "history": history.history,
+        "explain": explain.explain,
         "remind": remind.remind,
     }[command]
 
@@ -192,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         fail("interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `nashra explain … | head`: the reader has read enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is left unwritten goes nowhere
+        return EXIT_BROKEN_PIPE
     except Exception as error:  # one line and a log file, never a traceback on the terminal
         folders = {f"{name} folder": getattr(args, f"{name}_dir", None) for name in ("out", "state")}
         if fault := machine_fault(error, {name: path for name, path in folders.items() if path}):

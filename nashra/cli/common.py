@@ -29,6 +29,7 @@ from nashra.periods import Period, PeriodError
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_CANNOT_START, EXIT_INTERNAL, EXIT_MACHINE = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the command reading the output stopped (`| head`)
 
 
 class CommandError(Exception):

@@ -168,9 +168,24 @@ def target_progress(candidates_certified: pd.Series, beneficiaries_target: pd.Se
     return _ratio(candidates_certified, beneficiaries_target)
 
 
+# SPEC §4's score: each rate's weight (target progress counted up to 1).
+SCORE_WEIGHTS = {"consumption_rate": 0.4, "certification_rate": 0.3, "target_progress": 0.3}
+
+
+def score_points(rate: str, values: pd.Series) -> pd.Series:
+    """What one rate adds to the score: 100 × its weight × the rate (target progress capped at 1)."""
+    counted = values.clip(upper=1) if rate == "target_progress" else values
+    return 100 * SCORE_WEIGHTS[rate] * counted
+
+
 def score(consumption_rate: pd.Series, certification_rate: pd.Series, target_progress: pd.Series) -> pd.Series:
     """100 x (0.4 consumption + 0.3 certification + 0.3 target progress capped at 1)."""
-    return 100 * (0.4 * consumption_rate + 0.3 * certification_rate + 0.3 * target_progress.clip(upper=1))
+    w = SCORE_WEIGHTS
+    return 100 * (
+        w["consumption_rate"] * consumption_rate
+        + w["certification_rate"] * certification_rate
+        + w["target_progress"] * target_progress.clip(upper=1)
+    )
 
 
 def with_pass_flag(exams: pd.DataFrame, passing_scores: dict[str, int]) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tasks.evaluation.figures import with_rates
+from tasks.evaluation.figures import SCORE_WEIGHTS, score_points, with_rates
 from tasks.evaluation.ranking import rank
 
 VOUCHERS, CANDIDATES = "vouchers_consumed", "candidates_certified"
@@ -85,3 +85,32 @@ def _first(holds: Callable[[int], bool], low: int, high: int) -> int:
         else:
             low = middle + 1
     return low
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Why a ranked directorate has its rank, and what moves it (the bulletin, `nashra explain`)."""
+
+    rank: int
+    score: float
+    points: dict[str, tuple[float, float]]  # rate -> (the rate, the points it adds to the score)
+    above: str | None  # the directorate ranked just above, None for the first
+    gap: float | None  # points between the one above's score and this one's
+    moves: tuple[Move, ...]  # the fewest vouchers consumed, the fewest candidates certified (each that can)
+    margin: float | None  # the first's lead over the second
+
+
+def standing(counts: pd.DataFrame, code: str) -> Standing | None:
+    """`code`'s standing among the ranked directorates of `counts` (their counts, indexed by
+    code); None when it is not among them."""
+    if code not in counts.index:
+        return None
+    scored = with_rates(counts)
+    ranks = rank(scored)
+    now = int(ranks[code])
+    points = {r: (float(scored.at[code, r]), float(score_points(r, scored[r])[code])) for r in SCORE_WEIGHTS}
+    above = str(ranks.index[ranks == now - 1][0]) if now > 1 else None
+    gap = float(scored.at[above, "score"] - scored.at[code, "score"]) if above else None
+    moves = tuple(m for what in (VOUCHERS, CANDIDATES) if (m := smallest_move(counts, code, what)) is not None)
+    margin = margin_held(counts) if now == 1 else None
+    return Standing(now, float(scored.at[code, "score"]), points, above, gap, moves, margin)

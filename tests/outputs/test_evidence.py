@@ -5,17 +5,22 @@ as-of + 30 and + 31 days. Every workbook's totals are rankings.csv's, figure by 
 
 from __future__ import annotations
 
+import csv
 import email
+import io
 import shutil
+import subprocess
+import sys
 from email import policy
 
 import pytest
 from openpyxl import load_workbook
 
 from nashra.paths import RAW_DIR
+from tasks.evaluation.figures import FIGURES
 from tasks.intake.read import UnreadableFile, read_table
 from tests.command import nashra
-from tests.outputs.evidence_totals import mismatches
+from tests.outputs.evidence_totals import as_in_rankings, mismatches
 
 pytestmark = pytest.mark.e2e
 
@@ -113,3 +118,81 @@ def test_the_receipt_attaches_the_directorate_s_own_workbook(bad_week):
     assert names[-1] == "FES.xlsx"
     assert [n for n in names if n.endswith(".xlsx")] == ["FES.xlsx"]
     assert "FES.xlsx" in message.get_body(("plain",)).get_content()
+
+
+# `nashra explain` (issue 26, item 1) on the same run: from its outputs, no Prefect server.
+NO_SERVER = {"PREFECT_API_URL": "http://127.0.0.1:9/api"}  # nothing listens there
+
+
+def explain(bad_week, *args):
+    out_dir = bad_week["folder"].parent
+    return nashra("explain", "--period", PERIOD, "--out-dir", out_dir, *args, env=NO_SERVER)
+
+
+def rankings_row(bad_week, code):
+    with (bad_week["folder"] / "rankings.csv").open(encoding="utf-8-sig") as handle:
+        return next(row for row in csv.DictReader(handle) if row["directorate_code"] == code)
+
+
+def test_explain_gives_every_figure_with_its_rows_files_and_what_was_set_aside(bad_week):
+    done = explain(bad_week, "--directorate", "fes")
+    assert done.returncode == 0, done.stderr
+    row = rankings_row(bad_week, "FES")
+    for figure in FIGURES:
+        assert f"\n{figure} = " in done.stdout
+    assert f"vouchers_expiring_30d = {row['vouchers_expiring_30d']} — " in done.stdout
+    assert "définition : vouchers disponibles ou attribués qui expirent" in done.stdout
+    assert "التعريف: قسيمات متوفرة أو مسندة" in done.stdout
+    assert f"lignes comptées : {row['vouchers_allocated']} sur " in done.stdout
+    assert "2026-W47/FES/voucher_ledger.csv ligne 682 — " in done.stdout  # the impossible date: would have counted
+    assert "sha256 " in done.stdout and "pour monter d'un rang : " in done.stdout
+
+
+def test_explain_as_csv_gives_rankings_figures_and_their_parts(bad_week):
+    done = explain(bad_week, "--directorate", "TAO", "--csv")
+    assert done.returncode == 0, done.stderr
+    rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(done.stdout))}
+    ranking = rankings_row(bad_week, "TAO")
+    assert list(rows) == list(FIGURES)
+    for figure, r in rows.items():
+        assert as_in_rankings(figure, float(r["value"])) == ranking[figure], figure
+    rate = rows["certification_rate"]
+    assert (rate["numerator_value"], rate["denominator_value"]) == (ranking["exams_passed"], ranking["exams_taken"])
+    assert rate["data_period"] == "2026-W46" and rate["file"] == "2026-W46/TAO/exam_results.csv"
+
+
+def test_explain_says_a_carried_file_s_week_was_not_received_and_a_missing_one_is_not_ranked(bad_week):
+    carried = explain(bad_week, "--directorate", "TAO", "--figure", "exams_taken_week")
+    assert (
+        "« non reçu cette semaine » / « لم يتوصل به هذا الأسبوع » : ce fichier est celui de 2026-W46" in carried.stdout
+    )
+    missing = explain(bad_week, "--directorate", "MYA", "--figure", "score")
+    assert missing.returncode == 0 and "non classée" in missing.stdout and "score = —" in missing.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("--directorate", "XYZ"), "FES"),
+        (("--directorate", "FES", "--figure", "rate"), "consumption_rate"),
+    ],
+)
+def test_explain_refuses_what_it_does_not_know_naming_what_it_knows(bad_week, args, named):
+    done = explain(bad_week, *args)
+    assert done.returncode == 2 and named in done.stderr and "\n" not in done.stderr.strip()
+
+
+def test_explain_of_a_week_not_run_lists_the_weeks_run(bad_week):
+    done = nashra("explain", "--period", "2026-W49", "--directorate", "FES", "--out-dir", bad_week["folder"].parent)
+    assert done.returncode == 2 and "periods run: 2026-W47" in done.stderr
+    assert nashra("explain", "--period", "W49", "--directorate", "FES").returncode == 2
+
+
+def test_explain_into_a_reader_that_stops_early_ends_quietly(bad_week):
+    """`nashra explain … | head -1`: a real process, its output cut; no 'unexpected error'."""
+    command = [sys.executable, "-m", "nashra.cli", "explain", "--period", PERIOD, "--directorate", "FES"]
+    command += ["--out-dir", str(bad_week["folder"].parent)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout.readline().startswith(b"FES")
+        process.stdout.close()
+        assert process.wait(timeout=60) == 141 and b"error" not in process.stderr.read()

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from schemas import labels
 from schemas.headers import VOUCHER_LEDGER
-from tasks.evaluation.figures import FIGURES, RATES, directorate_figures
+from tasks.evaluation.figures import FIGURES, RATES, SCORE_WEIGHTS, directorate_figures
 from tasks.intake.ingest import DirectorateData
 from tasks.outputs.evidence.sheets import EvidenceBasis, exams_with_pass
 
@@ -23,7 +23,6 @@ RATE_PARTS = {
     "certification_rate": ("exams_passed", "exams_taken"),
     "target_progress": ("candidates_certified", "beneficiaries_target"),
 }
-SCORE_WEIGHTS = {"consumption_rate": 0.4, "certification_rate": 0.3, "target_progress": 0.3}
 
 
 def figures_of(data: DirectorateData, basis: EvidenceBasis) -> pd.Series | None:
