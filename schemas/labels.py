@@ -128,6 +128,12 @@ ACTIONS = {
     ),
 }
 
+# What moves a directorate up one rank (tasks/evaluation/moves.py), after its count.
+MOVES = {
+    "vouchers_consumed": ("قسيمة إضافية مستهلكة", "vouchers de plus consommés"),
+    "candidates_certified": ("مترشحا إضافيا مشهودا له", "candidats de plus certifiés"),
+}
+
 PROVISIONAL = ("بيانات مؤقتة", "données provisoires")
 # In place of this week's 0 when the file it is counted from was carried from an earlier week.
 NOT_RECEIVED_THIS_WEEK = ("لم يتوصل به هذا الأسبوع", "non reçu cette semaine")

@@ -18,7 +18,15 @@ from schemas import labels
 from schemas.headers import EXAM_RESULTS, VOUCHER_LEDGER
 from tasks.bulletins import comparison
 from tasks.evaluation.cross_checks import Finding
-from tasks.evaluation.figures import FIGURES, region_figures, vouchers_expiring_30d, with_pass_flag
+from tasks.evaluation.figures import (
+    COUNTS,
+    FIGURES,
+    SCORE_WEIGHTS,
+    region_figures,
+    vouchers_expiring_30d,
+    with_pass_flag,
+)
+from tasks.evaluation.moves import standing
 from tasks.evaluation.period import PeriodResult
 from tasks.intake.ingest import MISSING
 from tasks.outputs.manifest import code_version, input_records, inputs_fingerprint
@@ -250,4 +258,11 @@ def directorate_context(view: RunView, code: str) -> dict:
         "exams": _exam_breakdown(view, code),
         "quality": _quality(view, code),
         "findings": [f for f in view.findings if f.directorate == code],
+        "standing": standing(ranked_counts(view.current.table), code),
+        "weights": SCORE_WEIGHTS,
     }
+
+
+def ranked_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """The counts of the directorates ranked this week (not missing, not provisional), by code."""
+    return table[table["rank"].notna()][list(COUNTS)]

@@ -175,7 +175,7 @@ def standing_lines(s: Standing | None) -> list[str]:
     parts = " + ".join(f"{labels.FIGURES[r][1]} {100 * rate:.2f} % → {pts:.2f}" for r, (rate, pts) in s.points.items())
     lines = [f"  rang {s.rank} : {parts} = {s.score:.2f} points"]
     if s.above is not None and s.gap is not None:
-        lines.append(f"  {s.gap:.2f} point(s) sous {s.above} (rang {s.rank - 1})")
+        lines.append(f"  {s.gap:.2f} point{'s' if s.gap >= 2 else ''} sous {s.above} (rang {s.rank - 1})")
     for move_ar, move_fr in move_words(s):
         lines.append(f"  {move_fr} / {move_ar}")
     return lines
@@ -184,12 +184,13 @@ def standing_lines(s: Standing | None) -> list[str]:
 def move_words(s: Standing) -> list[tuple[str, str]]:
     """What moves it up one rank, in Arabic and French (the first: the lead it holds)."""
     if s.margin is not None:
-        return [(f"في المقدمة بفارق {s.margin:.2f} نقطة", f"en tête, {s.margin:.2f} point(s) d'avance sur le 2e")]
-    said = {
-        "vouchers_consumed": ("قسيمة إضافية مستهلكة", "vouchers de plus consommés"),
-        "candidates_certified": ("مترشحا إضافيا مشهودا له", "candidats de plus certifiés"),
-    }
-    words = [(f"{m.count} {said[m.what][0]}", f"{m.count} {said[m.what][1]}") for m in s.moves]
+        return [
+            (
+                f"في المقدمة بفارق {s.margin:.2f} نقطة",
+                f"en tête : {s.margin:.2f} point{'s' if s.margin >= 2 else ''} d'avance sur le deuxième",
+            )
+        ]
+    words = [(f"{m.count} {labels.MOVES[m.what][0]}", f"{m.count} {labels.MOVES[m.what][1]}") for m in s.moves]
     if not words:
         return []
     arabic = "للارتقاء برتبة: " + " أو ".join(w[0] for w in words)

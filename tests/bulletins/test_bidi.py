@@ -9,10 +9,11 @@ import pytest
 from nashra.paths import PROJECT_ROOT, RunPaths
 from nashra.periods import Period
 from nashra.reference import REGION, load_reference
-from tasks.bulletins.context import RunView
+from tasks.bulletins.context import RunView, ranked_counts
 from tasks.bulletins.layout import html_to_pdf
 from tasks.bulletins.pages import bulletin_html
 from tasks.evaluation.history import evaluate_with_history
+from tasks.evaluation.moves import standing
 from tasks.evaluation.ranking import ranking_frame
 from tasks.intake.discover import scan_folders
 
@@ -22,17 +23,24 @@ SPLIT_TOKEN = re.compile(r"\b2026-(?!W\d\d)|\bMO-(?!\d)|\d\d/\d\d/(?!\d{4})")
 
 
 @pytest.fixture(scope="module")
-def text(tmp_path_factory):
-    """scope -> the text of its bulletin for the sample's 2026-W47 (regional and Boulemane)."""
+def view(tmp_path_factory):
+    """The sample's 2026-W47 as the bulletins see it."""
     out = tmp_path_factory.mktemp("bidi")
     paths = RunPaths(PROJECT_ROOT / "data" / "raw", PROJECT_ROOT / "data" / "reference", out, out / "state")
     reference = load_reference(paths.reference_dir)
     folders = scan_folders(paths.raw_dir, P, reference.codes)
     current, history = evaluate_with_history(paths, reference, P, folders, store=False)
     ranking = ranking_frame(current.table, history[P.previous()], reference, str(P))
-    view = RunView.of(reference, current, ranking, history=history, register=[], raw_dir=paths.raw_dir)
+    return RunView.of(reference, current, ranking, history=history, register=[], raw_dir=paths.raw_dir)
+
+
+@pytest.fixture(scope="module")
+def text(view, tmp_path_factory):
+    """scope -> the text of its bulletin for the sample's 2026-W47 (regional, the first-ranked
+    Ifrane, Fès, and Boulemane and Taounate whose files were carried)."""
+    out = tmp_path_factory.mktemp("bidi-pdf")
     texts = {}
-    for scope in (REGION, "BOU", "TAO"):
+    for scope in (REGION, "IFR", "FES", "BOU", "TAO"):
         pdf = out / f"{scope}.pdf"
         pdf.write_bytes(html_to_pdf(bulletin_html(view, scope)))
         texts[scope] = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
@@ -75,3 +83,17 @@ def test_this_week_s_figures_of_a_carried_file_say_not_received_instead_of_0(tex
     assert [flat["TAO"].count(words) for words in said] == [3, 3]  # exams taken, passed; this week's bar
     assert [flat["BOU"].count(words) for words in said] == [1, 1]  # vouchers consumed this week
     assert not any(words in flat[REGION] for words in said)
+
+
+def test_the_action_box_says_what_moves_the_directorate_up_in_each_language(text, view):
+    """Issue 26, item 3: the moves are the ranking rule's own (moves.standing), each language on its line."""
+    s = standing(ranked_counts(view.current.table), "FES")
+    vouchers, candidates = (m.count for m in s.moves)
+    page = " ".join(text["FES"].split())
+    assert f"Pour monter d'un rang : {vouchers} vouchers de plus consommés, ou {candidates} candidats de plus" in page
+    assert f"{s.gap:.2f} points vous séparent du rang {s.rank - 1}" in page  # 2.90: plural
+    assert f"Score {s.score:.2f} = taux de consommation" in page
+    arabic = [line for line in text["FES"].splitlines() if "برتبة" in line]  # pdftotext splits lam-alef
+    assert arabic and all("vouchers" not in line for line in arabic)
+    first = standing(ranked_counts(view.current.table), "IFR")
+    assert f"En tête : {first.margin:.2f} point d'avance sur le deuxième" in " ".join(text["IFR"].split())
