@@ -46,12 +46,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def previews(args) -> int:
-    from devtools.previews import write_email_previews, write_previews, write_report_previews
+    from devtools.previews import write_email_previews, write_previews, write_report_previews, write_sections
 
     bulletins = args.out_dir / args.period / "bulletins"
     if not bulletins.is_dir():
         return stop(f"no bulletins in {bulletins}: run `nashra run --period {args.period}` first")
     for path in write_previews(bulletins, args.to, args.period):
+        print(path)
+    for path in write_sections(bulletins / f"bulletin_FES_{args.period}.pdf", args.to):
         print(path)
     outbox = args.out_dir / args.period / "outbox"
     if shutil.which("chromium") and outbox.is_dir():  # the e-mail's HTML as a browser shows it

@@ -37,6 +37,47 @@ def write_previews(bulletins: Path, out_dir: Path, period: str, scopes=PREVIEW_S
     return written
 
 
+# Parts of the Fès bulletin shown apart in docs/bulletins.md (issue 26): from one heading to the next.
+SECTIONS = {
+    "bulletin_FES_actions": ("faire", "La direction et la région"),  # pdfium reads that line in reverse
+    "bulletin_FES_establishments": ("Résultats par établissement", "Qualité des fichiers envoyés"),
+}
+SECTION_DPI = 110
+
+
+def _heading_top(page, text: str) -> float | None:
+    """The top of `text` on `page`, in points from the page's top; None when not on it."""
+    textpage = page.get_textpage()
+    found = textpage.search(text).get_next()
+    if not found:
+        return None
+    return page.get_height() - textpage.get_charbox(found[0])[3]
+
+
+def write_sections(pdf: Path, out_dir: Path, sections=SECTIONS) -> list[Path]:
+    """`<name>.png` for each (first heading, next heading) of `sections`, the width of the page."""
+    import pypdfium2
+
+    written = []
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        for name, (first, after) in sections.items():
+            for page in document:
+                top, bottom = _heading_top(page, first), _heading_top(page, after)
+                if top is None:
+                    continue
+                image = page.render(scale=SECTION_DPI / 72).to_pil().convert("RGB")
+                scale = SECTION_DPI / 72
+                end = (bottom - 6) * scale if bottom is not None and bottom > top else image.size[1]
+                path = out_dir / f"{name}.png"
+                image.crop((0, int((top - 8) * scale), image.size[0], int(end))).save(path, optimize=True)
+                written.append(path)
+                break
+    finally:
+        document.close()
+    return written
+
+
 EMAIL_SIZE = (1000, 760)  # the window a mail client's reading pane gives, roughly
 
 

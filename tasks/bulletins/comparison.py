@@ -9,7 +9,8 @@ from datetime import date
 
 import pandas as pd
 
-from tasks.evaluation.figures import RATES, vouchers_expiring_30d
+from nashra.periods import Period
+from tasks.evaluation.figures import RATES, exams_taken_week, vouchers_expiring_30d
 
 SMALL_NUMBERS = 20  # a rate resting on fewer exams than this is flagged as fragile
 
@@ -61,3 +62,25 @@ def expiring_by_establishment(ledger: pd.DataFrame | None, exams: pd.DataFrame |
         for p, r in grouped.iterrows()
     ]
     return sorted(rows, key=lambda r: (r["establishment"] is None, -r["vouchers"], str(r["establishment"])))
+
+
+ESTABLISHMENTS_LISTED = 10  # the establishments with most exams; the others summed on one line
+OTHERS = "\x00others"  # the line of the others, never an establishment's name
+
+
+def by_establishment(exams: pd.DataFrame | None, period: Period, listed: int = ESTABLISHMENTS_LISTED) -> list[dict]:
+    """Issue 26, item 4: per establishment of the exam rows (`is_pass` flagged) — exams, exams
+    passed, certification rate, candidates certified, this week's exams — the `listed` with most
+    exams, then the others as one line (`establishment` None; its candidates counted once). Empty
+    when the file has no establishment column."""
+    if exams is None or exams.empty or not exams["establishment"].notna().any():
+        return []
+    rows = exams.assign(place=exams["establishment"].fillna("—"), week=exams_taken_week(exams, period))
+    sizes = rows.groupby("place").size().rename("exams").reset_index()
+    shown = sizes.sort_values(["exams", "place"], ascending=[False, True])["place"].head(listed).tolist()
+    rows["line"] = rows["place"].where(rows["place"].isin(shown), OTHERS)
+    lines = rows.groupby("line").agg(exams=("place", "size"), passed=("is_pass", "sum"), week=("week", "sum"))
+    certified = rows[rows["is_pass"]].groupby("line")["candidate_id"].nunique()
+    lines = lines.assign(certified=certified.reindex(lines.index, fill_value=0), rate=lines["passed"] / lines["exams"])
+    order = [*shown, *([OTHERS] if OTHERS in lines.index else [])]
+    return [{"establishment": None if line == OTHERS else line, **lines.loc[line].to_dict()} for line in order]

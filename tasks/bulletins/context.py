@@ -172,12 +172,16 @@ def regional_context(view: RunView) -> dict:
     }
 
 
-def _exam_breakdown(view: RunView, code: str) -> list[dict]:
+def _flagged_exams(view: RunView, code: str) -> pd.DataFrame | None:
     rows = view.current.directorates[code].sources[EXAM_RESULTS].rows
+    return None if rows is None else with_pass_flag(rows, view.reference.passing_scores)
+
+
+def _exam_breakdown(view: RunView, code: str) -> list[dict]:
+    flagged = _flagged_exams(view, code)
     exams = view.reference.exams
-    if rows is None or rows.empty:
+    if flagged is None or flagged.empty:
         return []
-    flagged = with_pass_flag(rows, view.reference.passing_scores)
     grouped = flagged.groupby("exam_code").agg(taken=("is_pass", "size"), passed=("is_pass", "sum"))
     grouped["rate"] = grouped["passed"] / grouped["taken"]
     return [
@@ -256,6 +260,7 @@ def directorate_context(view: RunView, code: str) -> dict:
         "expiring": expiring[:EXPIRING_LISTED],
         "expiring_more": max(0, len(expiring) - EXPIRING_LISTED),
         "exams": _exam_breakdown(view, code),
+        "establishments": comparison.by_establishment(_flagged_exams(view, code), view.current.period),
         "quality": _quality(view, code),
         "findings": [f for f in view.findings if f.directorate == code],
         "standing": standing(ranked_counts(view.current.table), code),

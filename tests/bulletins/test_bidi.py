@@ -97,3 +97,11 @@ def test_the_action_box_says_what_moves_the_directorate_up_in_each_language(text
     assert arabic and all("vouchers" not in line for line in arabic)
     first = standing(ranked_counts(view.current.table), "IFR")
     assert f"En tête : {first.margin:.2f} point d'avance sur le deuxième" in " ".join(text["IFR"].split())
+
+
+def test_the_directorate_bulletin_has_its_establishments_and_no_candidate_name(text, view):
+    """Issue 26, item 4: FES's exam file names its establishments; the table lists them."""
+    page = " ".join(text["FES"].split())
+    assert "Résultats par établissement" in page and "Lycée Ibn Rochd" in page
+    names = view.current.directorates["FES"].sources["exam_results"].rows["candidate_name"].dropna()
+    assert len(names) and not [name for name in names if name in page]
