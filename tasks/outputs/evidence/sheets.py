@@ -141,7 +141,9 @@ def week_sheet(vouchers: pd.DataFrame, exams: pd.DataFrame) -> pd.DataFrame:
 
 def _would_have_counted(source: str, quarantined: pd.DataFrame, headers: dict, basis: EvidenceBasis) -> pd.Series:
     """The figures each quarantined row's rule would have counted it in, on the cells that can be
-    read (a cell that cannot be read meets no condition)."""
+    read: a cell that cannot be read meets no condition that needs its value (a status that is
+    `consumed`, a date in the week) and every one that asks for its absence (a status other
+    than `cancelled`): « would have counted » means « may well have counted »."""
     typed = typed_cells(quarantined, headers, source)
     if source == VOUCHER_LEDGER:
         found = voucher_rules(typed, basis.period)
