@@ -9,13 +9,13 @@ alone, and no more can be consumed than were allocated."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from tasks.evaluation.figures import SCORE_WEIGHTS, score_points, with_rates
-from tasks.evaluation.ranking import rank
+from tasks.evaluation.ranking import rank, ranked_before
 
 VOUCHERS, CANDIDATES = "vouchers_consumed", "candidates_certified"
 
@@ -28,27 +28,53 @@ class Move:
     count: int
 
 
-def added(counts: pd.DataFrame, code: str, what: str, n: int) -> pd.DataFrame:
+def added(counts: pd.DataFrame, code: str, what: str, n) -> pd.DataFrame:
     """`counts` with `n` more of `what` for `code`."""
     more = counts.copy()
-    columns = ["vouchers_consumed"] if what == VOUCHERS else ["exams_taken", "exams_passed", "candidates_certified"]
-    more.loc[code, columns] += n
+    more.loc[code, MOVED[what]] += n
     return more
 
 
+MOVED = {VOUCHERS: ["vouchers_consumed"], CANDIDATES: ["exams_taken", "exams_passed", "candidates_certified"]}
+
+
 def rank_after(counts: pd.DataFrame, code: str, what: str, n: int) -> int:
-    """The rank of `code` once `n` more of `what` are counted (the others as they are)."""
+    """The rank of `code` once `n` more of `what` are counted (the others as they are): what
+    `smallest_move` promises, by the ranking of the whole table."""
     return int(rank(with_rates(added(counts, code, what, n)))[code])
+
+
+def _ahead(counts: pd.DataFrame, code: str, what: str, ns: np.ndarray, above: str) -> np.ndarray:
+    """For each n of `ns`, whether `code` with n more of `what` ranks before `above`. The others
+    stay as they are and `code` only gains, so passing the one just above is moving up."""
+    mine = counts.loc[[code] * len(ns)].reset_index(drop=True)
+    for column in MOVED[what]:
+        mine[column] = mine[column] + ns
+    scored = with_rates(counts)
+    return ranked_before(with_rates(mine), code, scored.loc[above], above).to_numpy()
 
 
 def smallest_move(counts: pd.DataFrame, code: str, what: str) -> Move | None:
     """The fewest `what` that rank `code` higher, or None if none can (it is first, or the
-    vouchers left, or rates that cannot pass 1, do not reach the directorate above)."""
-    now = rank_after(counts, code, what, 0)
-    enough = None if now == 1 else _enough(counts, code, what, now)
-    if enough is None:
+    vouchers left, or rates that cannot pass 1, do not reach the directorate above): the
+    doublings 1, 2, 4 … up to the cap first, then every count between the last two, each set of
+    counts judged at once."""
+    ranks = rank(with_rates(counts))
+    now = int(ranks[code])
+    if now == 1:
         return None
-    return Move(what, _first(lambda n: rank_after(counts, code, what, n) < now, enough // 2 + 1, enough))
+    above = str(ranks.index[ranks == now - 1][0])
+    row = counts.loc[code]
+    cap = int(row["vouchers_allocated"] - row["vouchers_consumed"]) if what == VOUCHERS else CANDIDATES_CAP
+    if cap < 1:
+        return None
+    doublings = np.unique(np.minimum(2 ** np.arange(cap.bit_length() + 1), cap))
+    enough = _ahead(counts, code, what, doublings, above)
+    if not enough.any():
+        return None
+    first = int(np.argmax(enough))
+    between = np.arange(doublings[first - 1] + 1 if first else 1, doublings[first] + 1)
+    return Move(what, int(between[np.argmax(_ahead(counts, code, what, between, above))]))
 
 
 def margin_held(counts: pd.DataFrame) -> float | None:
@@ -61,30 +87,6 @@ def margin_held(counts: pd.DataFrame) -> float | None:
 
 
 CANDIDATES_CAP = 1_000_000  # more than any directorate's target: past it, no candidate count will do
-
-
-def _enough(counts: pd.DataFrame, code: str, what: str, now: int) -> int | None:
-    """A count that ranks `code` higher, doubling from 1 (so the smallest is above its half);
-    None when the cap is reached first: the vouchers allocated, or CANDIDATES_CAP."""
-    row = counts.loc[code]
-    cap = int(row["vouchers_allocated"] - row["vouchers_consumed"]) if what == VOUCHERS else CANDIDATES_CAP
-    n = 1
-    while n <= cap:
-        if rank_after(counts, code, what, n) < now:
-            return n
-        n = cap + 1 if n == cap else min(2 * n, cap)
-    return None
-
-
-def _first(holds: Callable[[int], bool], low: int, high: int) -> int:
-    """The smallest n in [low, high] for which `holds(n)`, `holds` monotone and true at `high`."""
-    while low < high:
-        middle = (low + high) // 2
-        if holds(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return low
 
 
 @dataclass(frozen=True)

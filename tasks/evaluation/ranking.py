@@ -20,16 +20,28 @@ RANKING_COLUMNS = (  # rankings.csv (SPEC §5)
 )
 
 
+# SPEC §4's order: score (higher first, unrounded), then consumption rate (higher), then code.
+ORDER, ASCENDING = ["score", "consumption_rate", "code"], [False, False, True]
+
+
 def rank(figures: pd.DataFrame) -> pd.Series:
     """1..n over the directorates given (the ones not missing); higher score first, unrounded."""
     if figures.empty:
         return pd.Series(dtype="Int64", index=figures.index)
-    order = (
-        figures.rename_axis("code")
-        .reset_index()
-        .sort_values(["score", "consumption_rate", "code"], ascending=[False, False, True], kind="mergesort")
-    )
+    order = figures.rename_axis("code").reset_index().sort_values(ORDER, ascending=ASCENDING, kind="mergesort")
     return pd.Series(range(1, len(order) + 1), index=order["code"], dtype="Int64").reindex(figures.index)
+
+
+def ranked_before(candidates: pd.DataFrame, code: str, other: pd.Series, other_code: str) -> pd.Series:
+    """For each row of `candidates` (figures of `code` as they might be), whether the ranking
+    puts it before `other` (the figures of `other_code`): the order of `rank`, key by key."""
+    score, rate = candidates["score"], candidates["consumption_rate"]
+    tie = score == other["score"]
+    return (
+        (score > other["score"])
+        | (tie & (rate > other["consumption_rate"]))
+        | (tie & (rate == other["consumption_rate"]) & (code < other_code))
+    )
 
 
 def rank_change(rank_now: pd.Series, rank_before: pd.Series) -> pd.Series:

@@ -8,15 +8,17 @@ through openpyxl's `append` when `sheet_xml.splice` cannot place them (the stock
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pandas as pd
 
 from tasks.outputs.evidence.sheet_xml import rows_xml, splice
-from tasks.outputs.tables import neutralised
+from tasks.outputs.tables import FORMULA_START, neutralised
 from tasks.outputs.workbook import ZIP_TIME, dated_bytes
 
 ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # characters XML 1.0 cannot hold
+RISKY_START = re.compile("(?m)" + FORMULA_START)  # a cell a spreadsheet could run, among a column's lines
 WIDTHS = (8, 40)
 
 
@@ -26,17 +28,20 @@ def _text(column: pd.Series) -> bool:
 
 def _as_cells(frame: pd.DataFrame, formulas: tuple[str, ...]) -> pd.DataFrame:
     """Text made safe for a sheet: formulas neutralised (but in `formulas`), characters XML
-    cannot hold replaced by U+FFFD; unknown values None."""
-    text_columns = [c for c in frame.columns if _text(frame[c]) and c not in formulas]
-    frame = frame.copy()
-    if text_columns:
-        frame[text_columns] = neutralised(frame[text_columns])
-        for column in text_columns:
-            values = frame[column]
-            strings = values.map(type).eq(str)
-            if strings.any():
-                frame[column] = values.where(~strings, values[strings].str.replace(ILLEGAL, "\ufffd", regex=True))
-    return frame.astype(object).where(frame.notna(), None)
+    cannot hold replaced by U+FFFD; unknown values None. Each column's text is searched once,
+    joined, and rewritten only when something is found (most columns have nothing to change)."""
+    frame = frame.astype(object)
+    for column in [c for c in frame.columns if c not in formulas]:
+        values = frame[column]
+        strings = values[values.map(type).eq(str)]
+        joined = "\n".join(strings.tolist())
+        if re.search(ILLEGAL, joined):
+            values = values.copy()
+            values[strings.index] = strings.str.replace(ILLEGAL, "\ufffd", regex=True)
+        if RISKY_START.search(joined):
+            values = neutralised(values.to_frame())[column]
+        frame[column] = values
+    return frame.where(frame.notna(), None)
 
 
 def _workbook(sheets: dict[str, pd.DataFrame], *, stamp: datetime, title: str, with_rows: bool) -> bytes:
