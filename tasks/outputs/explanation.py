@@ -107,6 +107,11 @@ def would_have_counted(e: Explained, figure: str) -> pd.DataFrame:
     return e.set_aside[said.str.contains(rf"(?:^|, )(?:{named})(?:,|$)", regex=True)]
 
 
+def _whole(value):
+    """A count read back from the workbook (a float beside an empty cell) as a whole number."""
+    return "" if value is None or pd.isna(value) else int(value)
+
+
 def figure_numbers(e: Explained, figure: str) -> dict:
     """One figure as numbers (`--csv`): value, numerator and denominator, the file, the rows."""
     source = SOURCE_OF.get(figure)
@@ -120,7 +125,7 @@ def figure_numbers(e: Explained, figure: str) -> dict:
         "numerator": top if figure != "score" else "",
         "numerator_value": e.row[top] if figure != "score" else "",
         "denominator": bottom or ("rows_accepted" if used is not None and figure in COUNTS else ""),
-        "denominator_value": e.row[bottom] if bottom else (used["rows_accepted"] if used is not None else ""),
+        "denominator_value": e.row[bottom] if bottom else _whole(used["rows_accepted"] if used is not None else None),
         "rows_set_aside_that_would_have_counted": len(would_have_counted(e, figure)) if source else "",
         "file": used["file"] if used is not None else "",
         "data_period": used["data_period"] if used is not None else "",

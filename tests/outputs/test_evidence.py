@@ -159,6 +159,7 @@ def test_explain_as_csv_gives_rankings_figures_and_their_parts(bad_week):
     rate = rows["certification_rate"]
     assert (rate["numerator_value"], rate["denominator_value"]) == (ranking["exams_passed"], ranking["exams_taken"])
     assert rate["data_period"] == "2026-W46" and rate["file"] == "2026-W46/TAO/exam_results.csv"
+    assert rows["exams_taken"]["denominator_value"] == rows["exams_taken"]["value"]  # every accepted row counts
 
 
 def test_explain_says_a_carried_file_s_week_was_not_received_and_a_missing_one_is_not_ranked(bad_week):
