@@ -62,3 +62,15 @@ def test_the_same_rows_give_the_same_bytes():
 def test_sheets_read_right_to_left_with_their_header_frozen():
     workbook = load_workbook(io.BytesIO(book.workbook_bytes(SHEETS, stamp=STAMP, title="t", formulas=())))
     assert all(s.sheet_view.rightToLeft and s.freeze_panes == "A2" for s in workbook.worksheets)
+
+
+def test_every_cell_names_its_reference_as_excel_writes_it():
+    """`r` is optional in the format, but some readers (ClosedXML, EPPlus, older ExcelDataReader)
+    fail without it: every cell of a spliced sheet says where it is."""
+    import re
+    import zipfile
+
+    data = book.workbook_bytes(SHEETS, stamp=STAMP, title="t", formulas=("recount",))
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    cells = re.findall(r"<c\b[^>]*>", xml)
+    assert len(cells) > 20 and all(re.search(r'\br="[A-Z]+\d+"', cell) for cell in cells)

@@ -19,6 +19,7 @@ from operator import add
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 END = "</sheetData>"
 
@@ -37,24 +38,32 @@ _IS_TEXT = np.frompyfunc(lambda value: isinstance(value, str), 1, 1)
 _FORMULA = np.frompyfunc(lambda text: text.startswith("="), 1, 1)
 
 
-def _cells(values: np.ndarray, formulas: bool) -> np.ndarray:
-    """One column's `<c>` elements (no `r`: a row's cells follow each other, an unknown value or
-    an empty text is an empty `<c/>`, as openpyxl leaves it); a text starting with `=` is a
-    formula only in a column of formulas. numpy's object arrays: one C loop per step."""
-    out = np.full(len(values), "<c/>", dtype=object)
+TEXT_OPEN, NUMBER_OPEN, FORMULA_OPEN = '" t="inlineStr"><is><t xml:space="preserve">', '"><v>', '"><f>'
+
+
+def _cells(values: np.ndarray, letter: str, rows: dict[str, np.ndarray], formulas: bool) -> np.ndarray:
+    """One column's `<c>` elements, each with its reference (`C2`, `C3` …, as openpyxl and Excel
+    write them: some readers need it); an unknown value or an empty text is no element, as
+    openpyxl leaves it; a text starting with `=` is a formula only in a column of formulas.
+    `rows` holds each row's number already followed by the element's opening (the same for
+    every column). numpy's object arrays: one C loop per step."""
+    out = np.full(len(values), "", dtype=object)
     known = pd.notna(values) & (values != "")
     is_text = known & _IS_TEXT(values).astype(bool)
+    at = f'<c r="{letter}'
     if is_text.any():
         text = values[is_text]
         escaped = _escaped(text)
         formula = _FORMULA(text).astype(bool) if formulas else np.zeros(len(text), dtype=bool)
-        cells = '<c t="inlineStr"><is><t xml:space="preserve">' + escaped + "</t></is></c>"
-        cells[formula] = "<c><f>" + pd.Series(escaped[formula], dtype=object).str[1:].to_numpy() + "</f></c>"
+        cells = at + rows[TEXT_OPEN][is_text] + escaped + "</t></is></c>"
+        if formula.any():
+            bare = pd.Series(escaped[formula], dtype=object).str[1:].to_numpy()
+            cells[formula] = at + rows[FORMULA_OPEN][is_text][formula] + bare + "</f></c>"
         out[is_text] = cells
     numbers = known & ~is_text
     if numbers.any():
         shown = pd.Series(values[numbers], dtype=object).astype(str).str.removesuffix(".0").to_numpy(dtype=object)
-        out[numbers] = "<c><v>" + shown + "</v></c>"  # 3.0 as 3
+        out[numbers] = at + rows[NUMBER_OPEN][numbers] + shown + "</v></c>"  # 3.0 as 3
     return out
 
 
@@ -62,9 +71,13 @@ def rows_xml(frame: pd.DataFrame, formulas: tuple[str, ...]) -> str:
     """The frame's rows as `<row>` elements from row 2 (row 1 is the header)."""
     if frame.empty:
         return ""
-    columns = [_cells(frame[c].to_numpy(dtype=object), c in formulas) for c in frame.columns]
-    rows = np.arange(2, len(frame) + 2).astype(str).astype(object)
-    body = '<row r="' + rows + '">' + reduce(add, columns) + "</row>"
+    numbers = np.arange(2, len(frame) + 2).astype(str).astype(object)
+    rows = {opening: numbers + opening for opening in (TEXT_OPEN, NUMBER_OPEN, FORMULA_OPEN)}
+    columns = [
+        _cells(frame[c].to_numpy(dtype=object), get_column_letter(i + 1), rows, c in formulas)
+        for i, c in enumerate(frame.columns)
+    ]
+    body = '<row r="' + numbers + '">' + reduce(add, columns) + "</row>"
     return "".join(body.tolist())
 
 
