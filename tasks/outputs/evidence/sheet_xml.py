@@ -14,8 +14,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import reduce
-from operator import add
 
 import numpy as np
 import pandas as pd
@@ -73,12 +71,14 @@ def rows_xml(frame: pd.DataFrame, formulas: tuple[str, ...]) -> str:
         return ""
     numbers = np.arange(2, len(frame) + 2).astype(str).astype(object)
     rows = {opening: numbers + opening for opening in (TEXT_OPEN, NUMBER_OPEN, FORMULA_OPEN)}
-    columns = [
-        _cells(frame[c].to_numpy(dtype=object), get_column_letter(i + 1), rows, c in formulas)
-        for i, c in enumerate(frame.columns)
-    ]
-    body = '<row r="' + numbers + '">' + reduce(add, columns) + "</row>"
-    return "".join(body.tolist())
+    grid = np.empty((len(frame), frame.shape[1] + 2), dtype=object)  # a row's opening, its cells, its end
+    grid[:, 0] = '<row r="' + numbers + '">'
+    for i, column in enumerate(frame.columns):
+        grid[:, i + 1] = _cells(
+            frame[column].to_numpy(dtype=object), get_column_letter(i + 1), rows, column in formulas
+        )
+    grid[:, -1] = "</row>"
+    return "".join(grid.ravel().tolist())  # row after row: one join, no string grown column by column
 
 
 def splice(archive: bytes, bodies: list[str], date_time: tuple) -> bytes | None:
@@ -94,10 +94,10 @@ def splice(archive: bytes, bodies: list[str], date_time: tuple) -> bytes | None:
         for name in names:
             data = source.read(name)
             if name in parts:
-                xml = data.decode("utf-8")
-                if xml.count(END) != 1:
+                pieces = data.split(END.encode())
+                if len(pieces) != 2:
                     return None
-                data = xml.replace(END, parts[name] + END).encode("utf-8")
+                data = b"".join((pieces[0], parts.pop(name).encode("utf-8"), END.encode(), pieces[1]))
             entry = zipfile.ZipInfo(name, date_time=date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(entry, data)
