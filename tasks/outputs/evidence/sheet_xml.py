@@ -65,11 +65,12 @@ def _cells(values: np.ndarray, letter: str, rows: dict[str, np.ndarray], formula
     return out
 
 
-def rows_xml(frame: pd.DataFrame, formulas: tuple[str, ...]) -> str:
-    """The frame's rows as `<row>` elements from row 2 (row 1 is the header)."""
-    if frame.empty:
-        return ""
-    numbers = np.arange(2, len(frame) + 2).astype(str).astype(object)
+CHUNK = 4096  # rows put together at a time: the strings of one chunk, not of the whole sheet, are alive
+
+
+def _chunk_xml(frame: pd.DataFrame, first: int, formulas: tuple[str, ...]) -> bytes:
+    """Rows of `frame` as `<row>` elements, the first numbered `first`."""
+    numbers = np.arange(first, first + len(frame)).astype(str).astype(object)
     rows = {opening: numbers + opening for opening in (TEXT_OPEN, NUMBER_OPEN, FORMULA_OPEN)}
     grid = np.empty((len(frame), frame.shape[1] + 2), dtype=object)  # a row's opening, its cells, its end
     grid[:, 0] = '<row r="' + numbers + '">'
@@ -78,10 +79,17 @@ def rows_xml(frame: pd.DataFrame, formulas: tuple[str, ...]) -> str:
             frame[column].to_numpy(dtype=object), get_column_letter(i + 1), rows, column in formulas
         )
     grid[:, -1] = "</row>"
-    return "".join(grid.ravel().tolist())  # row after row: one join, no string grown column by column
+    return "".join(grid.ravel().tolist()).encode("utf-8")  # row after row: one join
 
 
-def splice(archive: bytes, bodies: list[str], date_time: tuple) -> bytes | None:
+def rows_xml(frame: pd.DataFrame, formulas: tuple[str, ...]) -> bytes:
+    """The frame's rows as `<row>` elements from row 2 (row 1 is the header), UTF-8."""
+    return b"".join(
+        _chunk_xml(frame.iloc[start : start + CHUNK], start + 2, formulas) for start in range(0, len(frame), CHUNK)
+    )
+
+
+def splice(archive: bytes, bodies: list[bytes], date_time: tuple) -> bytes | None:
     """The workbook `archive` with `bodies[i]` put at the end of sheet i+1's rows, every entry
     dated `date_time`; None when a sheet part is not where openpyxl writes it."""
     source = zipfile.ZipFile(io.BytesIO(archive))
@@ -97,7 +105,7 @@ def splice(archive: bytes, bodies: list[str], date_time: tuple) -> bytes | None:
                 pieces = data.split(END.encode())
                 if len(pieces) != 2:
                     return None
-                data = b"".join((pieces[0], parts.pop(name).encode("utf-8"), END.encode(), pieces[1]))
+                data = b"".join((pieces[0], parts[name], END.encode(), pieces[1]))
             entry = zipfile.ZipInfo(name, date_time=date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(entry, data)
