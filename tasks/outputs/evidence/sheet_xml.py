@@ -3,8 +3,9 @@
 openpyxl writes a cell at a time in Python: a directorate of 20,000 exams and 24,000 vouchers
 took 6.5 s for its workbook, 15 times its reading (82 directorates would add minutes to a
 national run). So openpyxl writes the workbook — its parts, styles, views and each sheet's header
-row — and the rows below the header, built here with pandas' string operations, are put into
-each sheet's `<sheetData>`. `splice` returns None when openpyxl's archive is not shaped as it
+row — and the rows below the header, built here column by column on numpy object arrays (each
+cell with its reference, as Excel writes it) and joined 4,096 rows at a time (1.5 s), are put
+into each sheet's `<sheetData>`. `splice` returns None when openpyxl's archive is not shaped as it
 expects (a sheet part missing, no `</sheetData>`): the caller then writes the rows through
 openpyxl's own `append`, the stock path, and tests/outputs/test_evidence_book.py fails.
 """
