@@ -25,15 +25,6 @@ def on_track(target_progress: float | None, expected: float) -> bool | None:
     return None if target_progress is None or pd.isna(target_progress) else target_progress >= expected
 
 
-def distance_to_next_rank(ranking: pd.DataFrame, code: str) -> float | None:
-    """Score points between a ranked directorate and the one just above it (None for the first)."""
-    ranked = ranking.dropna(subset=["rank"]).set_index("directorate_code")
-    if code not in ranked.index or ranked.at[code, "rank"] == 1:
-        return None
-    above = ranked[ranked["rank"] == ranked.at[code, "rank"] - 1]
-    return float(above["score"].iloc[0] - ranked.at[code, "score"])
-
-
 def regional_median(ranking: pd.DataFrame) -> dict[str, float]:
     """Median of each rate over the directorates with figures: a typical directorate, not the total."""
     present = ranking[ranking["data_status"] != "missing"]

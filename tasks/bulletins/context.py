@@ -19,14 +19,15 @@ from schemas.headers import EXAM_RESULTS, VOUCHER_LEDGER
 from tasks.bulletins import comparison
 from tasks.evaluation.cross_checks import Finding
 from tasks.evaluation.figures import (
-    COUNTS,
     FIGURES,
     SCORE_WEIGHTS,
+    SOURCE_OF,
+    WEEK_FIGURES,
     region_figures,
     vouchers_expiring_30d,
     with_pass_flag,
 )
-from tasks.evaluation.moves import standing
+from tasks.evaluation.moves import ranked_counts, standing
 from tasks.evaluation.period import PeriodResult
 from tasks.intake.ingest import MISSING
 from tasks.outputs.manifest import code_version, input_records, inputs_fingerprint
@@ -177,8 +178,7 @@ def _flagged_exams(view: RunView, code: str) -> pd.DataFrame | None:
     return None if rows is None else with_pass_flag(rows, view.reference.passing_scores)
 
 
-def _exam_breakdown(view: RunView, code: str) -> list[dict]:
-    flagged = _flagged_exams(view, code)
+def _exam_breakdown(view: RunView, flagged: pd.DataFrame | None) -> list[dict]:
     exams = view.reference.exams
     if flagged is None or flagged.empty:
         return []
@@ -209,20 +209,12 @@ def _expiring(view: RunView, code: str) -> list[dict]:
     ]
 
 
-# This week's figures and the file each is counted from.
-WEEK_FIGURES = {
-    "exams_taken_week": EXAM_RESULTS,
-    "exams_passed_week": EXAM_RESULTS,
-    "vouchers_consumed_week": VOUCHER_LEDGER,
-}
-
-
 def not_received_this_week(view: RunView, code: str) -> set[str]:
     """This week's figures of `code` whose file was carried from an earlier week: it has none of
     this week's rows, so their 0 means « not received », not "nothing happened" (issue 26)."""
     sources = view.current.directorates[code].sources
     carried = {name for name, data in sources.items() if data.used_period not in (None, view.current.period)}
-    return {figure for figure, source in WEEK_FIGURES.items() if source in carried}
+    return {figure for figure in WEEK_FIGURES if SOURCE_OF[figure] in carried}
 
 
 def _own_trend(view: RunView, code: str, not_received: set[str]) -> list[dict]:
@@ -239,12 +231,14 @@ def directorate_context(view: RunView, code: str) -> dict:
     expiring = _expiring(view, code)
     sources = view.current.directorates[code].sources
     not_received = not_received_this_week(view, code)
+    flagged = _flagged_exams(view, code)
+    place = standing(ranked_counts(view.current.table), code)
     expected = comparison.expected_progress(
         view.current.period.as_of, view.reference.start_date, view.reference.phase_deadline
     )
     return {
         "on_track": comparison.on_track(row["target_progress"], expected),
-        "distance_next": comparison.distance_to_next_rank(view.ranking, code),
+        "distance_next": place.gap if place else None,
         "by_establishment": comparison.expiring_by_establishment(
             sources[VOUCHER_LEDGER].rows, sources[EXAM_RESULTS].rows, view.current.period.as_of
         ),
@@ -259,15 +253,10 @@ def directorate_context(view: RunView, code: str) -> dict:
         "region_trend": view.region_trend,
         "expiring": expiring[:EXPIRING_LISTED],
         "expiring_more": max(0, len(expiring) - EXPIRING_LISTED),
-        "exams": _exam_breakdown(view, code),
-        "establishments": comparison.by_establishment(_flagged_exams(view, code), view.current.period),
+        "exams": _exam_breakdown(view, flagged),
+        "establishments": comparison.by_establishment(flagged, view.current.period),
         "quality": _quality(view, code),
         "findings": [f for f in view.findings if f.directorate == code],
-        "standing": standing(ranked_counts(view.current.table), code),
+        "standing": place,
         "weights": SCORE_WEIGHTS,
     }
-
-
-def ranked_counts(table: pd.DataFrame) -> pd.DataFrame:
-    """The counts of the directorates ranked this week (not missing, not provisional), by code."""
-    return table[table["rank"].notna()][list(COUNTS)]

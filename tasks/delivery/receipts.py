@@ -102,14 +102,13 @@ def plan_receipts(
         own = sorted(quarantine_dir.glob(f"{code}_*"))
         attachments = tuple(p for p in own if p.suffix == ".txt" or (p.suffix == ".csv" and "_rejected" not in p.name))
         evidence = evidence_dir / f"{code}.xlsx" if evidence_dir is not None else None
-        if evidence is not None and evidence.is_file():
-            attachments += (evidence,)
+        evidence = evidence if evidence is not None and evidence.is_file() else None
+        attachments += (evidence,) if evidence is not None else ()
         where_ar, where_fr = place_names(reference, code)
         intro = [INTRO_AR.format(where=where_ar, period=period), "", INTRO_FR.format(where=where_fr, period=period)]
         signature = f"— {reference.programme.get('center_ar', '')} / {reference.programme.get('center_fr', '')}"
         notes = [FORMULAS_NOTE, ""] if any(p.suffix == ".csv" for p in attachments) else []
-        if evidence is not None and evidence in attachments:
-            notes += [EVIDENCE_NOTE.format(name=evidence.name), ""]
+        notes += [EVIDENCE_NOTE.format(name=evidence.name), ""] if evidence is not None else []
         body = "\n".join([*intro, "", *lines, "", *notes, CHECK_HINT, "", signature]) + "\n"
         subject = f"إشعار بمراقبة الملفات — {period} | Contrôle des fichiers MOS {period} — {where_fr}"
         for name, email in recipients(reference, code):

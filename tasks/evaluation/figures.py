@@ -2,9 +2,9 @@
 
 A counted figure is its row rule: a boolean per accepted row saying whether the row counts
 (`voucher_rules`, `exam_rules`), so the run's counts and the evidence workbook that lists the
-rows behind them are the same code. Rates and the score take and return Series indexed by
-directorate code; `directorate_figures` wires them and `region_figures` reuses the rates on
-the sums.
+rows behind them are the same code. A rate is its numerator and denominator (`RATE_PARTS`); the
+score weighs the rates (`SCORE_WEIGHTS`). `directorate_figures` wires them and `region_figures`
+reuses the rates on the sums.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import timedelta
 import pandas as pd
 
 from nashra.periods import Period
+from schemas.headers import EXAM_RESULTS, VOUCHER_LEDGER
 
 COUNTS = (
     "vouchers_allocated",
@@ -112,6 +113,23 @@ def exams_passed_week(exams: pd.DataFrame, period: Period) -> pd.Series:
     return exams_passed(exams) & _in_week(exams["exam_date"], period)
 
 
+# The counted figures of each file, and this week's (counted from the rows dated in the week).
+VOUCHER_FIGURES = (
+    "vouchers_allocated",
+    "vouchers_consumed",
+    "vouchers_expired",
+    "vouchers_expiring_30d",
+    "vouchers_consumed_week",
+)
+EXAM_FIGURES = ("exams_taken", "exams_passed", "exams_taken_week", "exams_passed_week")
+WEEK_FIGURES = ("exams_taken_week", "exams_passed_week", "vouchers_consumed_week")
+# The file whose rows a counted figure counts.
+SOURCE_OF = {
+    **dict.fromkeys(VOUCHER_FIGURES, VOUCHER_LEDGER),
+    **dict.fromkeys((*EXAM_FIGURES, "candidates_examined", "candidates_certified"), EXAM_RESULTS),
+}
+
+
 def voucher_rules(ledger: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Each ledger row's counted figures, a boolean column per figure (as-of: the period's Sunday)."""
     as_of = pd.Timestamp(period.as_of)
@@ -145,14 +163,6 @@ def _counted(rules: pd.DataFrame, directorates: pd.Series, codes: pd.Index) -> p
     return rules.groupby(directorates.to_numpy()).sum().reindex(codes, fill_value=0).astype("int64")
 
 
-def consumption_rate(vouchers_consumed: pd.Series, vouchers_allocated: pd.Series) -> pd.Series:
-    return _ratio(vouchers_consumed, vouchers_allocated)
-
-
-def certification_rate(exams_passed: pd.Series, exams_taken: pd.Series) -> pd.Series:
-    return _ratio(exams_passed, exams_taken)
-
-
 def candidates_examined(exams: pd.DataFrame, codes: pd.Index) -> pd.Series:
     """Distinct candidate_id over the exam rows."""
     return exams.groupby("directorate")["candidate_id"].nunique().reindex(codes, fill_value=0).astype("int64")
@@ -161,11 +171,6 @@ def candidates_examined(exams: pd.DataFrame, codes: pd.Index) -> pd.Series:
 def candidates_certified(exams: pd.DataFrame, codes: pd.Index) -> pd.Series:
     """Distinct candidate_id with at least one passed exam."""
     return candidates_examined(exams[exams_passed(exams)], codes)
-
-
-def target_progress(candidates_certified: pd.Series, beneficiaries_target: pd.Series) -> pd.Series:
-    """Not capped: a directorate past its target shows more than 100 %."""
-    return _ratio(candidates_certified, beneficiaries_target)
 
 
 # SPEC §4's score: each rate's weight (target progress counted up to 1).
@@ -209,12 +214,21 @@ def directorate_figures(exams: pd.DataFrame, ledger: pd.DataFrame, targets: pd.S
     return with_rates(f)[list(FIGURES)]
 
 
+# Each rate of SPEC §4 and the counts it divides: numerator, denominator (with_rates, the
+# evidence workbook's recounts, `nashra explain`). Target progress is not capped: a directorate
+# past its target shows more than 100 %.
+RATE_PARTS = {
+    "consumption_rate": ("vouchers_consumed", "vouchers_allocated"),
+    "certification_rate": ("exams_passed", "exams_taken"),
+    "target_progress": ("candidates_certified", "beneficiaries_target"),
+}
+
+
 def with_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """Rates and score recomputed from counts: used for directorates and for the region's sums."""
     f = counts.copy()
-    f["consumption_rate"] = consumption_rate(f["vouchers_consumed"], f["vouchers_allocated"])
-    f["certification_rate"] = certification_rate(f["exams_passed"], f["exams_taken"])
-    f["target_progress"] = target_progress(f["candidates_certified"], f["beneficiaries_target"])
+    for rate, (top, bottom) in RATE_PARTS.items():
+        f[rate] = _ratio(f[top], f[bottom])
     f["score"] = score(f["consumption_rate"], f["certification_rate"], f["target_progress"])
     return f
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tasks.evaluation.figures import SCORE_WEIGHTS, score_points, with_rates
+from tasks.evaluation.figures import COUNTS, SCORE_WEIGHTS, score_points, with_rates
 from tasks.evaluation.ranking import rank, ranked_before
 
 VOUCHERS, CANDIDATES = "vouchers_consumed", "candidates_certified"
@@ -100,6 +100,12 @@ class Standing:
     gap: float | None  # points between the one above's score and this one's
     moves: tuple[Move, ...]  # the fewest vouchers consumed, the fewest candidates certified (each that can)
     margin: float | None  # the first's lead over the second
+
+
+def ranked_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """The counts of the directorates ranked in `table` (a period's table, or rankings.csv by
+    code: those with a rank, not missing nor provisional)."""
+    return table[table["rank"].notna()][list(COUNTS)]
 
 
 def standing(counts: pd.DataFrame, code: str) -> Standing | None:

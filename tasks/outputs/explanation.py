@@ -13,21 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from schemas import labels
-from tasks.evaluation.figures import COUNTS, RATES
-from tasks.evaluation.moves import Standing, standing
+from tasks.evaluation.figures import COUNTS, RATE_PARTS, RATES, SOURCE_OF, WEEK_FIGURES
+from tasks.evaluation.moves import Standing, ranked_counts, standing
 from tasks.outputs.evidence import SHEETS
 from tasks.outputs.evidence.sheets import FILE, REASONS, ROW, WOULD_HAVE_COUNTED
-from tasks.outputs.evidence.summary import FILE_COLUMNS, RATE_PARTS, WORKED
+from tasks.outputs.evidence.summary import FILE_COLUMNS, WORKED
 
-# The rows a figure is made of: its file, and the row figure a set-aside row would have counted in.
-SOURCE_OF = {
-    **dict.fromkeys(("vouchers_allocated", "vouchers_consumed", "vouchers_expired"), "voucher_ledger"),
-    **dict.fromkeys(("vouchers_expiring_30d", "vouchers_consumed_week", "consumption_rate"), "voucher_ledger"),
-    **dict.fromkeys(("exams_taken", "exams_passed", "exams_taken_week", "exams_passed_week"), "exam_results"),
-    **dict.fromkeys(("certification_rate", "candidates_examined", "candidates_certified"), "exam_results"),
-    "target_progress": "exam_results",
-}
-WEEK_FIGURES = ("exams_taken_week", "exams_passed_week", "vouchers_consumed_week")
 ROW_FIGURE = {  # a set-aside exam row would have made a candidate examined or certified by counting here
     "candidates_examined": "exams_taken",
     "candidates_certified": "exams_passed",
@@ -70,17 +61,21 @@ def explained(period_dir: Path, code: str) -> Explained:
             f"(nashra run --period {period_dir.name})"
         )
     sheets = pd.read_excel(workbook, sheet_name=[0, 1, 6], engine="calamine")
-    ranked = rankings[rankings["rank"].notna()].set_index("directorate_code")[list(COUNTS)]
     return Explained(
         period=period_dir.name,
         code=code,
         row=rankings.set_index("directorate_code").loc[code],
-        ranked=ranked,
+        ranked=ranked_counts(rankings.set_index("directorate_code")),
         summary=sheets[0].set_index("figure"),
         files=sheets[1].rename(columns={v: k for k, v in FILE_COLUMNS.items()}),
         set_aside=sheets[6],
         workbook=workbook,
     )
+
+
+def _source(figure: str) -> str | None:
+    """The file a figure's rows come from (a rate's: its numerator's); None for the target and the score."""
+    return SOURCE_OF.get(RATE_PARTS.get(figure, (figure,))[0])
 
 
 def _value(figure: str, value) -> str:
@@ -114,7 +109,7 @@ def _whole(value):
 
 def figure_numbers(e: Explained, figure: str) -> dict:
     """One figure as numbers (`--csv`): value, numerator and denominator, the file, the rows."""
-    source = SOURCE_OF.get(figure)
+    source = _source(figure)
     used = _file_in_use(e, source) if source else None
     top, bottom = RATE_PARTS.get(figure, (figure, None))
     numbers = {
@@ -157,7 +152,7 @@ def figure_lines(e: Explained, figure: str) -> list[str]:
             lines.append(f"  « {not_fr} » / « {not_ar} » : ce fichier est celui de {numbers['data_period']}")
     if figure == "score":
         lines += standing_lines(e.standing)
-    elif SOURCE_OF.get(figure):
+    elif _source(figure):
         lines += set_aside_lines(would_have_counted(e, figure))
     return lines
 

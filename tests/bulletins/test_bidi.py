@@ -9,11 +9,11 @@ import pytest
 from nashra.paths import PROJECT_ROOT, RunPaths
 from nashra.periods import Period
 from nashra.reference import REGION, load_reference
-from tasks.bulletins.context import RunView, ranked_counts
+from tasks.bulletins.context import RunView
 from tasks.bulletins.layout import html_to_pdf
 from tasks.bulletins.pages import bulletin_html
 from tasks.evaluation.history import evaluate_with_history
-from tasks.evaluation.moves import standing
+from tasks.evaluation.moves import ranked_counts, standing
 from tasks.evaluation.ranking import ranking_frame
 from tasks.intake.discover import scan_folders
 

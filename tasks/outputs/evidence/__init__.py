@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from schemas.headers import EXAM_RESULTS, VOUCHER_LEDGER
+from tasks.evaluation.figures import WEEK_FIGURES, with_pass_flag
 from tasks.intake.ingest import DirectorateData
 from tasks.outputs.evidence.book import workbook_bytes
 from tasks.outputs.evidence.sheets import (
-    WEEK_FIGURES,
     EvidenceBasis,
+    accepted_rows,
     candidate_sheet,
     exam_sheet,
     set_aside_sheet,
@@ -38,15 +40,17 @@ __all__ = ["SHEETS", "EvidenceBasis", "evidence_workbook"]
 
 def evidence_workbook(data: DirectorateData, basis: EvidenceBasis) -> bytes:
     """The directorate's evidence workbook, dated the period's as-of date."""
-    vouchers, exams = voucher_sheet(data, basis), exam_sheet(data, basis)
-    candidates, week = candidate_sheet(data, basis), week_sheet(vouchers, exams)
+    ledger = accepted_rows(data, VOUCHER_LEDGER)
+    exam_rows = with_pass_flag(accepted_rows(data, EXAM_RESULTS), basis.passing_scores)
+    vouchers, exams = voucher_sheet(data, ledger, basis), exam_sheet(data, exam_rows, basis)
+    candidates, week = candidate_sheet(data, exam_rows), week_sheet(vouchers, exams)
     where = (  # each counted figure recounted on the sheet of its family (this week's on its own)
         column_sums(SHEETS["vouchers"], vouchers, exclude=WEEK_FIGURES)
         | column_sums(SHEETS["exams"], exams, exclude=WEEK_FIGURES)
         | column_sums(SHEETS["candidates"], candidates)
         | column_sums(SHEETS["week"], week)
     )
-    figures = figures_of(data, basis)
+    figures = figures_of(data, ledger, exam_rows, basis)
     sheets = {
         SHEETS["summary"]: summary_sheet(figures, where, basis.targets[data.code]),
         SHEETS["files"]: files_sheet(data),

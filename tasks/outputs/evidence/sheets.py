@@ -14,7 +14,7 @@ from nashra.periods import Period
 from nashra.reference import Reference
 from schemas import labels
 from schemas.headers import EXAM_RESULTS, VOUCHER_LEDGER
-from tasks.evaluation.figures import FIGURES, exam_rules, voucher_rules, with_pass_flag
+from tasks.evaluation.figures import FIGURES, WEEK_FIGURES, exam_rules, voucher_rules, with_pass_flag
 from tasks.intake.ingest import DirectorateData, SourceData
 from tasks.intake.validate import typed_cells
 from tasks.outputs.evidence import rules
@@ -80,24 +80,23 @@ def _rows_sheet(source: SourceData, typed: pd.DataFrame, flags: pd.DataFrame, wo
     return pd.concat([front, written, flags, pd.DataFrame({RULE_AR: words[0], RULE_FR: words[1]})], axis=1)
 
 
-def voucher_sheet(data: DirectorateData, basis: EvidenceBasis) -> pd.DataFrame:
-    source = data.sources[VOUCHER_LEDGER]
-    ledger = source.rows if source.rows is not None else typed_cells(pd.DataFrame(), {}, VOUCHER_LEDGER)
+def accepted_rows(data: DirectorateData, source: str) -> pd.DataFrame:
+    """The accepted rows of `source`, typed (none when the directorate has no usable file)."""
+    rows = data.sources[source].rows
+    return rows if rows is not None else typed_cells(pd.DataFrame(), {}, source)
+
+
+def voucher_sheet(data: DirectorateData, ledger: pd.DataFrame, basis: EvidenceBasis) -> pd.DataFrame:
+    """`ledger`: accepted_rows of the voucher ledger."""
     found = voucher_rules(ledger, basis.period)
     words = rules.voucher_words(ledger, found, basis.period)
     if not data.present:
         words = rules.not_counted_words(ledger.index, labels.DATA_STATUS[data.data_status])
-    return _rows_sheet(source, ledger, _flags(found, data.present), words)
+    return _rows_sheet(data.sources[VOUCHER_LEDGER], ledger, _flags(found, data.present), words)
 
 
-def exams_with_pass(data: DirectorateData, basis: EvidenceBasis) -> pd.DataFrame:
-    source = data.sources[EXAM_RESULTS]
-    exams = source.rows if source.rows is not None else typed_cells(pd.DataFrame(), {}, EXAM_RESULTS)
-    return with_pass_flag(exams, basis.passing_scores)
-
-
-def exam_sheet(data: DirectorateData, basis: EvidenceBasis) -> pd.DataFrame:
-    exams = exams_with_pass(data, basis)
+def exam_sheet(data: DirectorateData, exams: pd.DataFrame, basis: EvidenceBasis) -> pd.DataFrame:
+    """`exams`: accepted_rows of the exam results, with `is_pass` (with_pass_flag)."""
     found = exam_rules(exams, basis.period)
     words = rules.exam_words(exams, found, basis.passing_scores)
     if not data.present:
@@ -105,9 +104,8 @@ def exam_sheet(data: DirectorateData, basis: EvidenceBasis) -> pd.DataFrame:
     return _rows_sheet(data.sources[EXAM_RESULTS], exams, _flags(found, data.present), words)
 
 
-def candidate_sheet(data: DirectorateData, basis: EvidenceBasis) -> pd.DataFrame:
+def candidate_sheet(data: DirectorateData, exams: pd.DataFrame) -> pd.DataFrame:
     """One row per candidate_id: examined (any exam row), certified (a passed exam)."""
-    exams = exams_with_pass(data, basis)
     rows = exams.rename_axis("row").reset_index()
     each = rows.groupby("candidate_id", sort=False).agg(
         exams=("row", "size"), passed=("is_pass", "sum"), first_row=("row", "min")
@@ -122,9 +120,6 @@ def candidate_sheet(data: DirectorateData, basis: EvidenceBasis) -> pd.DataFrame
     table = each.rename_axis("candidate_id").reset_index().rename(columns=CANDIDATE_COLUMNS)
     flags = _flags(found, data.present).reset_index(drop=True)
     return pd.concat([table, flags, pd.DataFrame({RULE_AR: words[0].to_numpy(), RULE_FR: words[1].to_numpy()})], axis=1)
-
-
-WEEK_FIGURES = ("exams_taken_week", "exams_passed_week", "vouchers_consumed_week")
 
 
 def week_sheet(vouchers: pd.DataFrame, exams: pd.DataFrame) -> pd.DataFrame:

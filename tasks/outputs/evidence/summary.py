@@ -10,30 +10,24 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from schemas import labels
-from schemas.headers import VOUCHER_LEDGER
-from tasks.evaluation.figures import FIGURES, RATES, SCORE_WEIGHTS, directorate_figures
+from tasks.evaluation.figures import FIGURES, RATE_PARTS, RATES, SCORE_WEIGHTS, directorate_figures
 from tasks.intake.ingest import DirectorateData
-from tasks.outputs.evidence.sheets import EvidenceBasis, exams_with_pass
+from tasks.outputs.evidence.sheets import EvidenceBasis
 
 FIGURE, VALUE, RECOUNT, WORKED = "figure", "القيمة / valeur", "إعادة العد / recompte", "الصيغة / formule"
 LABEL_AR, LABEL_FR, DEFINITION_AR, DEFINITION_FR = "الرقم", "intitulé", "التعريف", "définition"
 SUMMARY_COLUMNS = (FIGURE, LABEL_AR, LABEL_FR, VALUE, RECOUNT, WORKED, DEFINITION_AR, DEFINITION_FR)
-RATE_PARTS = {
-    "consumption_rate": ("vouchers_consumed", "vouchers_allocated"),
-    "certification_rate": ("exams_passed", "exams_taken"),
-    "target_progress": ("candidates_certified", "beneficiaries_target"),
-}
 
 
-def figures_of(data: DirectorateData, basis: EvidenceBasis) -> pd.Series | None:
+def figures_of(
+    data: DirectorateData, ledger: pd.DataFrame, exams: pd.DataFrame, basis: EvidenceBasis
+) -> pd.Series | None:
     """The directorate's figures by the run's own function over its rows (None when `missing`:
     rankings.csv has no figures for it either)."""
-    ledger = data.sources[VOUCHER_LEDGER].rows
-    if not data.present or ledger is None:
+    if not data.present:
         return None
     targets = pd.Series({data.code: basis.targets[data.code]})
-    exams = exams_with_pass(data, basis).assign(directorate=data.code)
-    ledger = ledger.assign(directorate=data.code)
+    exams, ledger = exams.assign(directorate=data.code), ledger.assign(directorate=data.code)
     return directorate_figures(exams, ledger, targets, basis.period).iloc[0]
 
 
@@ -50,8 +44,10 @@ def _recount(figure: str, where: dict[str, str], value) -> str | float | None:
         top, bottom = (_cell(part) for part in RATE_PARTS[figure])
         return f"=IF({bottom}=0,0,{top}/{bottom})"
     if figure == "score":
-        c, r, t = (_cell(rate) for rate in SCORE_WEIGHTS)
-        return f"=100*(0.4*{c}+0.3*{r}+0.3*MIN({t},1))"
+        capped = {rate: _cell(rate) for rate in SCORE_WEIGHTS} | {
+            "target_progress": f"MIN({_cell('target_progress')},1)"
+        }
+        return "=100*(" + "+".join(f"{weight}*{capped[rate]}" for rate, weight in SCORE_WEIGHTS.items()) + ")"
     return value  # beneficiaries_target: the reference's number, no row behind it
 
 
@@ -61,8 +57,10 @@ def _worked(figure: str, figures: pd.Series) -> str:
         top, bottom = RATE_PARTS[figure]
         return f"{top} / {bottom} = {figures[top]:.0f} / {figures[bottom]:.0f} = {figures[figure]:.6f}"
     if figure == "score":
-        c, r, t = (figures[rate] for rate in SCORE_WEIGHTS)
-        return f"100 × (0.4 × {c:.6f} + 0.3 × {r:.6f} + 0.3 × min({t:.6f}, 1)) = {figures['score']:.2f}"
+        shown = {rate: f"{figures[rate]:.6f}" for rate in SCORE_WEIGHTS}
+        shown["target_progress"] = f"min({shown['target_progress']}, 1)"
+        terms = " + ".join(f"{weight} × {shown[rate]}" for rate, weight in SCORE_WEIGHTS.items())
+        return f"100 × ({terms}) = {figures['score']:.2f}"
     return f"Σ {figure} = {figures[figure]:.0f}"
 
 
